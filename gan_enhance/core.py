@@ -9,7 +9,7 @@ __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'SAMPLE_PHOTOS', 'photo_files
            'open_rgb', 'atomic_path', 'atomic_copy', 'sample_photos']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import os, shutil, tempfile, warnings
+import os, shutil, tempfile, threading, warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -73,18 +73,15 @@ def open_rgb(
     "Open `path` as an upright 8-bit RGB image, or raise `SkipImage` saying why it can't be used"
     path = Path(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('error', Image.DecompressionBombWarning)
-            with Image.open(path) as img:
-                width, height = img.size
-                if width * height > max_pixels:
-                    raise SkipImage(f"decompression bomb: {width}x{height} is over {max_pixels:,} pixels")
-                img.load()
-                info = photo_info(img)
-                if info['exif_orientation'] != 1: img = ImageOps.exif_transpose(img)
-                return to_rgb(img), info
+        with Image.open(path) as img:  # reads the header only
+            width, height = img.size
+            if width * height > max_pixels: raise SkipImage(f"decompression bomb: {width}x{height} is over {max_pixels:,} pixels")
+            img.load()
+            info = photo_info(img)
+            if info['exif_orientation'] != 1: img = ImageOps.exif_transpose(img)
+            return to_rgb(img), info
     except SkipImage: raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e: raise SkipImage(f"decompression bomb: {e}") from e
+    except Image.DecompressionBombError as e: raise SkipImage(f"decompression bomb: {e}") from e
     except UnidentifiedImageError as e: raise SkipImage("not an image (unreadable by Pillow)") from e
     except (OSError, SyntaxError, ValueError) as e: raise SkipImage(f"truncated or corrupt: {e}") from e
 
@@ -96,8 +93,7 @@ def atomic_path(
     "Context manager giving a temporary path next to `dest`, renamed to `dest` on success and removed on failure"
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f'.{dest.name}.', suffix='.tmp')
-    os.close(fd)
+    tmp = dest.parent/f'.{dest.name}.{os.getpid()}-{threading.get_ident()}.tmp'  # unique to this process and thread
     try:
         yield Path(tmp)
         os.replace(tmp, dest)

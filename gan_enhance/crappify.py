@@ -23,7 +23,7 @@ from fastcore.basics import defaults, ifnone
 from fastcore.foundation import L
 from fastcore.parallel import parallel
 
-from .core import SkipImage, open_rgb, photo_info, photo_files, atomic_path, atomic_copy
+from .core import SkipImage, open_rgb, photo_info, photo_files, atomic_path
 
 # %% ../nbs/01_crappify.ipynb #51adf922
 def draw(
@@ -289,21 +289,21 @@ class Crappifier:
             if params[op.name]: img = op.prepare_target(img, self._own(op, params))
         return img
 
-    def degrade(self, img:Image.Image, params:dict)->Image.Image|bytes:
-        "The low-quality side: an image, or JPEG bytes when the last operation applied is a JPEG encoding"
+    def degrade(self, img:Image.Image, params:dict)->tuple:
+        "The low-quality side as `(image, None)`, or `(image before encoding, JPEG bytes)` when the last operation is a JPEG encoding"
         applied = [o for o in self.operations if params[o.name]]
         for i, op in enumerate(applied):
             own = self._own(op, params)
-            if i == len(applied) - 1 and isinstance(op, Jpeg): return op.encode(img, own)
+            if i == len(applied) - 1 and isinstance(op, Jpeg): return img, op.encode(img, own)
             img = op.apply(img, own)
-        return img
+        return img, None
 
     def __call__(self, img:Image.Image, key:str)->tuple:
         "(low, high) images for `img`, drawn from `key`"
         params = self.sample(key)
         high = self.target(img, params)
-        low = self.degrade(high, params)
-        return (decode(low) if isinstance(low, bytes) else low), high
+        low, encoded = self.degrade(high, params)
+        return (low if encoded is None else decode(encoded)), high
 
 # %% ../nbs/01_crappify.ipynb #b111f289
 LOSSLESS_SUFFIX, JPEG_SUFFIXES = '.png', ('.jpg', '.jpeg')
@@ -320,10 +320,9 @@ def pair_paths(
 
 # %% ../nbs/01_crappify.ipynb #814d587f
 def _save(img:Image.Image, dest:Path, quality:int):
-    "Save `img` atomically, as JPEG at `quality` or losslessly as PNG, by `dest`'s suffix"
-    with atomic_path(dest) as tmp:
-        if dest.suffix.lower() in JPEG_SUFFIXES: img.save(tmp, 'JPEG', quality=quality)
-        else: img.save(tmp, 'PNG', compress_level=1)
+    "Save `img` as JPEG at `quality` or losslessly as PNG (fast compression), by `dest`'s suffix"
+    if dest.suffix.lower() in JPEG_SUFFIXES: img.save(dest, 'JPEG', quality=quality)
+    else: img.save(dest, 'PNG', compress_level=1)
 
 def _image_size(path):
     with Image.open(path) as img: return img.size
@@ -344,21 +343,23 @@ def crappify_one(
     row = dict(relpath=relpath, status='ok', reason='', lr=low_rel, hr=high_rel, seed=seed, resumed=False)
     low_path, high_path = dest/low_rel, dest/high_rel
     try:
-        if not force and low_path.exists() and high_path.exists():
-            row['resumed'] = True
-            with Image.open(src/relpath) as img: row.update(photo_info(img))
+        if not force and low_path.exists():  # the low side is written last, atomically: it marks a complete pair
+            with Image.open(src/relpath) as img: row.update(photo_info(img), resumed=True)
+            high_size, low_size = _image_size(high_path), _image_size(low_path)
         else:
             img, info = open_rgb(src/relpath, max_pixels=max_pixels)
             row.update(info)
             high = crappifier.target(img, params)
-            low = crappifier.degrade(high, params)
-            if isinstance(low, bytes) and low_path.suffix.lower() in JPEG_SUFFIXES:
-                with atomic_path(low_path) as tmp: tmp.write_bytes(low)
-            else: _save(decode(low) if isinstance(low, bytes) else low, low_path, 100)
+            low, encoded = crappifier.degrade(high, params)
+            high_path.parent.mkdir(parents=True, exist_ok=True)
             unchanged = high is img and info['source_mode'] == 'RGB' and info['exif_orientation'] == 1
-            if unchanged and info['source_format'] == 'JPEG' and high_path.suffix.lower() in JPEG_SUFFIXES: atomic_copy(src/relpath, high_path)
+            if unchanged and info['source_format'] == 'JPEG' and high_path.suffix.lower() in JPEG_SUFFIXES: shutil.copyfile(src/relpath, high_path)
             else: _save(high, high_path, high_quality)
-        (row['hr_width'], row['hr_height']), (row['lr_width'], row['lr_height']) = _image_size(high_path), _image_size(low_path)
+            with atomic_path(low_path) as tmp:
+                if encoded is not None and low_path.suffix.lower() in JPEG_SUFFIXES: tmp.write_bytes(encoded)
+                else: (low if encoded is None else decode(encoded)).save(tmp, 'PNG', compress_level=1)
+            high_size, low_size = high.size, low.size
+        (row['hr_width'], row['hr_height']), (row['lr_width'], row['lr_height']) = high_size, low_size
     except SkipImage as e: row.update(status='skipped', reason=str(e), lr='', hr='')
     return {**row, **params}
 
@@ -399,7 +400,7 @@ def crappify_folder(
     _check_settings(dest, dict(crappifier=crappifier.to_dict(), seed=seed, max_pixels=max_pixels), force)
     relpaths = [p.relative_to(src).as_posix() for p in photo_files(src)]
     n_workers = ifnone(n_workers, defaults.cpus)
-    chunksize = max(1, min(64, len(relpaths) // (max(n_workers, 1) * 8)))
+    chunksize = max(1, min(64, len(relpaths) // (max(n_workers, 1) * 4)))  # few, large chunks: less hand-over between processes
     rows = parallel(crappify_one, relpaths, src=src, dest=dest, crappifier=crappifier, seed=seed, force=force,
                     max_pixels=max_pixels, n_workers=n_workers, chunksize=chunksize, progress=progress and len(relpaths) > 1)
     manifest = pd.DataFrame(list(rows), columns=_columns(rows)).astype({c: 'Int64' for c in _INT_COLUMNS})
