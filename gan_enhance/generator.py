@@ -87,9 +87,12 @@ def create_generator(
     return ResidualGenerator(unet) if residual else unet
 
 def generator_splitter(arch:str='resnet34'):
-    "A parameter-group splitter for a generator on `arch` (backbone stages, then the decoder), residual or not"
+    "A parameter-group splitter for a generator on `arch` (backbone stages, then the decoder with the residual scale), residual or not"
     split = backbone_meta(arch)['split']
-    def _split(model): return split(getattr(model, 'unet', model))
+    def _split(model):
+        groups = list(split(getattr(model, 'unet', model)))
+        if isinstance(model, ResidualGenerator): groups[-1] = list(groups[-1]) + [model.scale]
+        return groups
     return _split
 
 # %% ../nbs/04_generator.ipynb #177ae7dc

@@ -1,0 +1,84 @@
+"""Generator training speed: the fastai Learner against a plain PyTorch loop, and the feature loss against MSE.
+
+    python bench/train_speed.py                       # 128 px, batch 8, CPU
+    python bench/train_speed.py --device cuda --amp   # on a GPU, with mixed precision
+
+Both sides train the same U-Net (ResNet-34, weight norm, random weights), with the same loss and the same optimiser
+(torch's Adam; fastai drives it through OptimWrapper) on the same in-memory batches, so the difference is fastai's
+own overhead (callbacks, recorder, metrics-free). The feature-loss line shows its cost relative to MSE in the plain loop.
+"""
+import argparse, time
+from functools import partial
+
+import torch
+from fastai.learner import Learner
+from fastai.optimizer import OptimWrapper
+from fastai.data.core import DataLoaders
+from fastai.data.load import DataLoader
+from fastai.losses import MSELossFlat
+
+from gan_enhance.generator import create_generator, FeatureLoss
+
+
+def batches(n, bs, size, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return [(torch.randn(bs, 3, size, size, generator=g), torch.randn(bs, 3, size, size, generator=g)) for _ in range(n)]
+
+
+def plain_loop(model, loss_func, data, device, amp):
+    opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+    model.train()
+    for x, y in data:
+        x, y = x.to(device), y.to(device)
+        with torch.autocast(device.type, enabled=amp):
+            loss = loss_func(model(x), y)
+        loss.backward(); opt.step(); opt.zero_grad()
+    if device.type == 'cuda': torch.cuda.synchronize()
+
+
+def fastai_fit(model, loss_func, data, device, amp):
+    items = [(x[i], y[i]) for x, y in data for i in range(len(x))]
+    bs = len(data[0][0])
+    dls = DataLoaders(DataLoader(items, bs=bs, device=device), DataLoader(items[:bs], bs=bs, device=device), device=device)
+    learn = Learner(dls, model, loss_func=loss_func, opt_func=partial(OptimWrapper, opt=torch.optim.Adam), lr=1e-4)
+    if amp: learn.to_fp16()
+    with learn.no_logging(), learn.no_bar(): learn.fit(1)
+    if device.type == 'cuda': torch.cuda.synchronize()
+
+
+def timed(f, *args):
+    start = time.perf_counter(); f(*args); return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--size', type=int, default=128)
+    parser.add_argument('--bs', type=int, default=8)
+    parser.add_argument('--batches', type=int, default=6, help='timed batches per measurement')
+    parser.add_argument('--repeats', type=int, default=2, help='rounds (the best is kept), the two sides taking turns')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--amp', action='store_true', help='mixed precision (CUDA)')
+    parser.add_argument('--no-feature', action='store_true', help='skip the feature-loss measurement')
+    args = parser.parse_args()
+    device = torch.device(args.device)
+    torch.manual_seed(0)
+    model = create_generator(pretrained=False, size=args.size).to(device)
+    data = batches(args.batches, args.bs, args.size)
+    mse = MSELossFlat()
+    plain_loop(model, mse, data[:1], device, args.amp); fastai_fit(model, mse, data[:1], device, args.amp)  # warm up
+    t_plain, t_fastai = float('inf'), float('inf')
+    for _ in range(args.repeats):
+        t_plain = min(t_plain, timed(plain_loop, model, mse, data, device, args.amp))
+        t_fastai = min(t_fastai, timed(fastai_fit, model, mse, data, device, args.amp))
+    n = args.batches * args.bs
+    print(f"U-Net ResNet-34, {args.size} px, batch {args.bs}, {device}{' AMP' if args.amp else ' fp32'}, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"plain PyTorch loop : {n / t_plain:6.2f} img/s (MSE)")
+    print(f"fastai Learner     : {n / t_fastai:6.2f} img/s (MSE) -> overhead {100 * (t_fastai / t_plain - 1):+.1f}%")
+    if not args.no_feature:
+        feature = FeatureLoss(pretrained=False).to(device)
+        plain_loop(model, feature, data[:1], device, args.amp)
+        t_feature = min(timed(plain_loop, model, feature, data, device, args.amp) for _ in range(args.repeats))
+        print(f"feature loss       : {n / t_feature:6.2f} img/s (plain loop) -> {t_feature / t_plain:.2f}x the time of MSE")
+
+
+if __name__ == '__main__': main()
