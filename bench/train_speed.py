@@ -16,6 +16,7 @@ from fastai.optimizer import OptimWrapper
 from fastai.data.core import DataLoaders
 from fastai.data.load import DataLoader
 from fastai.losses import MSELossFlat
+import fastai.callback.progress  # the progress callbacks every fastai user has (and `Learner.no_bar`)
 
 from gan_enhance.generator import create_generator, FeatureLoss
 
