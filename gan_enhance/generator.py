@@ -7,7 +7,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 # %% auto #0
 __all__ = ['OFFLINE_ENV', 'GENERATOR_FILE', 'GENERATOR_KEYS', 'WeightsUnavailable', 'weights_path', 'imagenet_state_dict',
            'backbone_meta', 'ResidualGenerator', 'create_generator', 'generator_splitter', 'gram_matrix',
-           'vgg16_features', 'FeatureLoss', 'save_generator', 'load_generator']
+           'vgg16_features', 'FeatureLoss', 'save_generator', 'load_generator', 'to_tensor', 'to_image', 'upscale',
+           'enhance_tensor']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
 import os
@@ -17,6 +18,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+import numpy as np
+from PIL import Image
+from fastai.vision.core import imagenet_stats
 from fastai.callback.hook import hook_outputs
 from fastai.layers import NormType
 from fastai.torch_core import Module
@@ -25,6 +29,7 @@ from fastai.vision.models.unet import DynamicUnet
 from torchvision.models.vgg import make_layers, cfgs as vgg_configs
 
 from .core import atomic_path
+from .metrics import denormalize
 
 # %% ../nbs/04_generator.ipynb #3941493c
 OFFLINE_ENV = 'GAN_ENHANCE_OFFLINE'
@@ -167,3 +172,34 @@ def load_generator(
     model = create_generator(pretrained=False, **kwargs)
     model.load_state_dict(saved['state_dict'])
     return model.to(device).eval(), config
+
+# %% ../nbs/04_generator.ipynb #34489b14
+def to_tensor(img:Image.Image)->torch.Tensor:
+    "A PIL RGB image as a (1, 3, H, W) float tensor in [0, 1]"
+    return torch.from_numpy(np.asarray(img.convert('RGB'), dtype=np.float32) / 255).permute(2, 0, 1)[None]
+
+def to_image(x:torch.Tensor)->Image.Image:
+    "A (1, 3, H, W) or (3, H, W) tensor in [0, 1] as a PIL RGB image (rounded to 8 bits)"
+    x = x[0] if x.ndim == 4 else x
+    return Image.fromarray((x.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy())
+
+def upscale(
+    low:Image.Image, # the low-quality image
+    size:tuple, # (width, height) of the target
+)->Image.Image:
+    "The input baseline: `low` resized to `size` with bicubic interpolation (unchanged if already that size)"
+    return low if low.size == tuple(size) else low.resize(tuple(size), Image.Resampling.BICUBIC)
+
+@torch.inference_mode()
+def enhance_tensor(
+    model:torch.nn.Module, # a generator working on ImageNet-normalised images
+    x:torch.Tensor, # (N, 3, H, W) in [0, 1]
+    stats=imagenet_stats, # normalisation the generator was trained with
+    multiple:int=32, # pad to a multiple of this (the U-Net's downsampling), by reflection
+)->torch.Tensor: # (N, 3, H, W) in [0, 1]
+    "Run a generator on images in [0, 1], normalising, padding and undoing both"
+    mean, std = (x.new_tensor(o).view(1, -1, 1, 1) for o in stats)
+    h, w = x.shape[-2:]
+    pad_h, pad_w = -h % multiple, -w % multiple
+    padded = F.pad((x - mean) / std, (0, pad_w, 0, pad_h), mode='reflect') if pad_h or pad_w else (x - mean) / std
+    return denormalize(model(padded)[..., :h, :w].float(), stats)
