@@ -7,7 +7,7 @@ Docs: https://gan-enhance.github.io/gan_enhance/pretrain.html.md"""
 # %% auto #0
 __all__ = ['RECIPES', 'CONFIG_FILE', 'CHECKPOINT_FILE', 'HISTORY_FILE', 'RunConfig', 'recipe', 'generator_loss',
            'generator_learner', 'TrainingDiverged', 'DivergenceGuard', 'plain', 'RunCheckpoint', 'run_stages',
-           'pretrain_generator', 'plot_history']
+           'check_run_folder', 'pretrain_generator', 'plot_history']
 
 # %% ../nbs/05_pretrain.ipynb #e742fe9a
 import json, math, os, shutil
@@ -108,11 +108,13 @@ class TrainingDiverged(RuntimeError):
     "The loss became NaN or infinite"
 
 class DivergenceGuard(Callback):
-    "Stop training with `TrainingDiverged` when the training loss is NaN or infinite"
+    "Stop training with `TrainingDiverged` when the training loss is NaN, infinite or above `max_loss`"
     order = 5
+    def __init__(self, max_loss:float=1e5): self.max_loss = max_loss # a loss above this counts as exploding
     def after_loss(self):
-        if self.training and not torch.isfinite(self.learn.loss).all():
-            raise TrainingDiverged(f"The loss became {self.learn.loss.item()} at epoch {self.epoch}, batch {self.iter}: "
+        loss = self.learn.loss
+        if self.training and (not torch.isfinite(loss).all() or loss.abs().max() > self.max_loss):
+            raise TrainingDiverged(f"The loss became {loss.max().item()} at epoch {self.epoch}, batch {self.iter}: "
                                    "training stopped, the last checkpoint is the last good state. Lower the learning rate and resume.")
 
 def plain(o):
@@ -150,11 +152,18 @@ def run_stages(config:RunConfig)->list:
         if config.unfrozen_epochs: stages.append((f'{size}px unfrozen', size, bs, False, config.unfrozen_epochs, slice(*config.unfrozen_lrs)))
     return stages
 
-def _check_run_folder(folder:Path, config:RunConfig, restart:bool):
-    path = folder/CONFIG_FILE
+def check_run_folder(
+    folder:Path, # a run folder
+    config, # the run's configuration (`RunConfig`, or any dataclass with `to_dict`/`from_dict`)
+    restart:bool, # forget what the folder holds and start over
+    config_file:str=CONFIG_FILE, # name of the configuration file in the folder
+    outputs:tuple=(CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE), # files a restart removes
+):
+    "Refuse a run folder that holds another configuration; write this one"
+    path = folder/config_file
     if restart and folder.exists():
-        for name in (CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE): (folder/name).unlink(missing_ok=True)
-    if path.exists() and RunConfig.from_dict(json.loads(path.read_text())) != config:
+        for name in (config_file, *outputs): (folder/name).unlink(missing_ok=True)
+    if path.exists() and config.from_dict(json.loads(path.read_text())) != config:
         raise ValueError(f"{folder} holds a run with another configuration ({path}): use another run name, or restart=True to start it over")
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(config.to_dict(), indent=2))
 
@@ -182,7 +191,7 @@ def pretrain_generator(
 )->Learner: # the learner, with the trained generator and the last stage's data
     "Pretrain a generator on `pairs`: every stage of `config`, resuming from the run folder's checkpoint"
     folder = Path(folder)
-    _check_run_folder(folder, config, restart)
+    check_run_folder(folder, config, restart)
     set_seed(config.seed)
     device = torch.device(device or default_device())
     finished = (folder/GENERATOR_FILE).exists()
