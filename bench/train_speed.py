@@ -4,8 +4,8 @@
     python bench/train_speed.py --device cuda --amp   # on a GPU, with mixed precision
 
 Both sides train the same U-Net (ResNet-34, weight norm, random weights), with the same loss and the same optimiser
-(torch's Adam; fastai drives it through OptimWrapper) on the same in-memory batches, so the difference is fastai's
-own overhead (callbacks, recorder, metrics-free). The feature-loss line shows its cost relative to MSE in the plain loop.
+(torch's Adam; fastai drives it through OptimWrapper) on the same in-memory batches, without a validation set, so
+the difference is fastai's own per-batch overhead (callbacks, recorder). The feature-loss line shows its cost relative to MSE in the plain loop.
 """
 import argparse, time
 from functools import partial
@@ -37,12 +37,15 @@ def plain_loop(model, loss_func, data, device, amp):
     if device.type == 'cuda': torch.cuda.synchronize()
 
 
-def fastai_fit(model, loss_func, data, device, amp):
+def fastai_learner(model, loss_func, data, device, amp):
+    "A Learner over the same batches (no validation set, so both sides do the same work)"
     items = [(x[i], y[i]) for x, y in data for i in range(len(x))]
-    bs = len(data[0][0])
-    dls = DataLoaders(DataLoader(items, bs=bs, device=device), DataLoader(items[:bs], bs=bs, device=device), device=device)
+    dls = DataLoaders(DataLoader(items, bs=len(data[0][0]), device=device), DataLoader([], bs=1, device=device), device=device)
     learn = Learner(dls, model, loss_func=loss_func, opt_func=partial(OptimWrapper, opt=torch.optim.Adam), lr=1e-4)
-    if amp: learn.to_fp16()
+    return learn.to_fp16() if amp else learn
+
+
+def fastai_fit(learn, device):
     with learn.no_logging(), learn.no_bar(): learn.fit(1)
     if device.type == 'cuda': torch.cuda.synchronize()
 
@@ -66,11 +69,12 @@ def main():
     model = create_generator(pretrained=False, size=args.size).to(device)
     data = batches(args.batches, args.bs, args.size)
     mse = MSELossFlat()
-    plain_loop(model, mse, data[:1], device, args.amp); fastai_fit(model, mse, data[:1], device, args.amp)  # warm up
+    learn = fastai_learner(model, mse, data, device, args.amp)
+    plain_loop(model, mse, data[:1], device, args.amp); fastai_fit(fastai_learner(model, mse, data[:1], device, args.amp), device)  # warm up
     t_plain, t_fastai = float('inf'), float('inf')
     for _ in range(args.repeats):
         t_plain = min(t_plain, timed(plain_loop, model, mse, data, device, args.amp))
-        t_fastai = min(t_fastai, timed(fastai_fit, model, mse, data, device, args.amp))
+        t_fastai = min(t_fastai, timed(fastai_fit, learn, device))
     n = args.batches * args.bs
     print(f"U-Net ResNet-34, {args.size} px, batch {args.bs}, {device}{' AMP' if args.amp else ' fp32'}, torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(f"plain PyTorch loop : {n / t_plain:6.2f} img/s (MSE)")
