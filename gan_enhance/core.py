@@ -6,10 +6,10 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'SAMPLE_PHOTOS', 'photo_files', 'SkipImage', 'to_rgb', 'photo_info',
-           'open_rgb', 'atomic_path', 'atomic_copy', 'sample_photos']
+           'open_rgb', 'atomic_path', 'atomic_copy', 'Config', 'choose_recipe', 'sample_photos']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import os, shutil, tempfile, threading, warnings
+import dataclasses, json, os, shutil, tempfile, threading, warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -109,6 +109,29 @@ def atomic_copy(
     with atomic_path(dest) as tmp: shutil.copyfile(src, tmp)
 
 # %% ../nbs/00_core.ipynb #26764659
+class Config:
+    "Mixin for frozen dataclasses that describe a run: a plain-dict round trip (tuples as lists) and `replace`"
+    def to_dict(self)->dict: return {k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(self).items()}
+    @classmethod
+    def from_dict(cls, d:dict):
+        "An instance from `to_dict`'s output (unknown keys are ignored)"
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names})
+    def replace(self, **changes): return dataclasses.replace(self, **changes)
+
+def choose_recipe(
+    recipes:dict, # {name: config}
+    name:str|None=None, # a recipe name (None: 'full' when a GPU is available, else 'quick')
+    **changes, # fields to override
+):
+    "The recipe called `name`, with `changes`"
+    if name is None:
+        import torch
+        name = 'full' if torch.cuda.is_available() else 'quick'
+    if name not in recipes: raise ValueError(f"Unknown recipe {name!r}: use one of {', '.join(recipes)}")
+    return recipes[name].replace(**changes)
+
+# %% ../nbs/00_core.ipynb #ed2fd7fa
 SAMPLE_PHOTOS = ('astronaut', 'chelsea', 'coffee', 'rocket', 'hubble_deep_field',
                  'immunohistochemistry', 'retina', 'motorcycle_left', 'motorcycle_right')
 

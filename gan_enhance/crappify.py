@@ -457,7 +457,7 @@ def show_pairs(
     applied = [c for c in rows.columns if c in OPERATIONS]
     for (_, row), (ax_low, ax_high) in zip(rows.iterrows(), axes):
         ax_low.imshow(Image.open(dest/row.lr)); ax_high.imshow(Image.open(dest/row.hr))
-        done = ', '.join(o for o in applied if row[o] is True or row[o] == 'True')
+        done = ', '.join(o for o in applied if str(row[o]) == 'True')  # bool or numpy.bool_ from the CSV
         ax_low.set_title(f"{row.relpath} ({row.lr_width}x{row.lr_height}): {done}", fontsize=8)
         ax_high.set_title(f"target {row.hr_width}x{row.hr_height}", fontsize=8)
         for ax in (ax_low, ax_high): ax.axis('off')

@@ -10,8 +10,8 @@ __all__ = ['GAN_RECIPES', 'CRITIC_FILE', 'GANConfig', 'gan_recipe', 'prediction_
            'pretrain_critic']
 
 # %% ../nbs/08_critic.ipynb #c9193925
-import json
-from dataclasses import dataclass, asdict, fields, replace
+import gc, json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -30,13 +30,13 @@ from fastai.torch_core import Module
 from fastcore.basics import ifnone
 from fastprogress.fastprogress import progress_bar
 
-from .core import atomic_path
+from .core import atomic_path, Config, choose_recipe
 from .data import pair_items, split_pairs
 from .generator import to_tensor, to_image, upscale, enhance_tensor, vgg16_features
 
 # %% ../nbs/08_critic.ipynb #95572570
 @dataclass(frozen=True)
-class GANConfig:
+class GANConfig(Config):
     "Everything the critic and GAN stages depend on; saved beside what they write"
     recipe:str='full' # name of the recipe this came from
     size:int=256 # image size of critic and GAN training
@@ -57,14 +57,7 @@ class GANConfig:
     valid_scale:float=1.0 # validation crop side, as a fraction of the shorter side
     seed:int=42 # seed of splits, crops and initialisation
     num_workers:int|None=None # DataLoader processes (None: all CPUs)
-    mixed_precision:bool=True # fp16 and channels-last on CUDA
-
-    def to_dict(self)->dict: return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
-    @classmethod
-    def from_dict(cls, d:dict):
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names})
-    def replace(self, **changes): return replace(self, **changes)
+    mixed_precision:bool=True # fp16 and channels-last on CUDA for critic pretraining (the GAN stage trains in fp32)
 
 GAN_RECIPES = {
     'full': GANConfig(),
@@ -77,9 +70,7 @@ def gan_recipe(
     **changes, # fields to override
 )->GANConfig:
     "A critic/GAN configuration from a named recipe, with `changes`"
-    name = name or ('full' if torch.cuda.is_available() else 'quick')
-    if name not in GAN_RECIPES: raise ValueError(f"Unknown recipe {name!r}: use one of {', '.join(GAN_RECIPES)}")
-    return GAN_RECIPES[name].replace(**changes)
+    return choose_recipe(GAN_RECIPES, name, **changes)
 
 # %% ../nbs/08_critic.ipynb #1f7503ae
 def prediction_path(dest:Path, relpath:str)->Path:
@@ -179,6 +170,7 @@ def pretrain_critic(
 )->Learner:
     "Pretrain a critic on originals against a generator's predictions, or load it if `folder` has one"
     folder, device = Path(folder), torch.device(device or default_device())
+    gc.collect()  # free earlier learners before building a new one
     set_seed(config.seed)
     learn = critic_learner(critic_dataloaders(pairs, generated, config, device), config, pretrained, path=folder, model_dir='.')
     if (folder/CRITIC_FILE).exists():

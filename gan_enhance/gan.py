@@ -9,7 +9,7 @@ __all__ = ['GAN_CONFIG_FILE', 'SwitcherTelemetry', 'wgan_losses', 'gan_learner',
            'plot_telemetry']
 
 # %% ../nbs/09_gan.ipynb #742c7575
-import json
+import gc, json
 from functools import partial
 from pathlib import Path
 
@@ -115,6 +115,7 @@ def train_gan(
 )->GANLearner:
     "Fine-tune a pretrained generator against a pretrained critic; resumable; writes the GAN generator to `folder`"
     folder, device = Path(folder), torch.device(device or default_device())
+    gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     check_run_folder(folder, config, restart, GAN_CONFIG_FILE, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE, CRITIC_FILE))
     set_seed(config.seed)
     generator, generator_config = load_generator(generator_file)

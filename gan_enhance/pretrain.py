@@ -10,8 +10,8 @@ __all__ = ['RECIPES', 'CONFIG_FILE', 'CHECKPOINT_FILE', 'HISTORY_FILE', 'RunConf
            'check_run_folder', 'pretrain_generator', 'plot_history']
 
 # %% ../nbs/05_pretrain.ipynb #e742fe9a
-import json, math, os, shutil
-from dataclasses import dataclass, asdict, fields, replace
+import gc, json, math, os, shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,14 +24,14 @@ from fastai.metrics import LossMetrics
 from fastai.torch_core import set_seed, default_device
 from fastcore.foundation import L
 
-from .core import atomic_path
+from .core import atomic_path, Config, choose_recipe
 from .data import pairs_dataloaders
 from .generator import create_generator, generator_splitter, FeatureLoss, save_generator, load_generator, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
 
 # %% ../nbs/05_pretrain.ipynb #5befd6b7
 @dataclass(frozen=True)
-class RunConfig:
+class RunConfig(Config):
     "Everything a training run depends on; saved as `config.json` beside what the run writes"
     recipe:str='full' # name of the recipe this came from
     loss:str='feature' # generator loss: 'mse' or 'feature'
@@ -55,13 +55,6 @@ class RunConfig:
     num_workers:int|None=None # DataLoader processes (None: all CPUs)
     mixed_precision:bool=True # fp16 autocast and channels-last on CUDA (the CPU always trains in fp32)
 
-    def to_dict(self)->dict: return {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
-    @classmethod
-    def from_dict(cls, d:dict):
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names})
-    def replace(self, **changes): return replace(self, **changes)
-
 RECIPES = {
     'full': RunConfig(),
     'quick': RunConfig(recipe='quick', pretrained=False, residual=True, sizes=(64, 96), batch_sizes=(4, 4),
@@ -74,9 +67,7 @@ def recipe(
     **changes, # fields to override, e.g. loss='mse'
 )->RunConfig:
     "A run configuration from a named recipe, with `changes`"
-    name = name or ('full' if torch.cuda.is_available() else 'quick')
-    if name not in RECIPES: raise ValueError(f"Unknown recipe {name!r}: use one of {', '.join(RECIPES)}")
-    return RECIPES[name].replace(**changes)
+    return choose_recipe(RECIPES, name, **changes)
 
 # %% ../nbs/05_pretrain.ipynb #bbd828ec
 def generator_loss(config:RunConfig):
@@ -191,6 +182,7 @@ def pretrain_generator(
 )->Learner: # the learner, with the trained generator and the last stage's data
     "Pretrain a generator on `pairs`: every stage of `config`, resuming from the run folder's checkpoint"
     folder = Path(folder)
+    gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     check_run_folder(folder, config, restart)
     set_seed(config.seed)
     device = torch.device(device or default_device())
