@@ -6,16 +6,15 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'SAMPLE_PHOTOS', 'photo_files', 'SkipImage', 'to_rgb', 'photo_info',
-           'open_rgb', 'atomic_path', 'atomic_copy', 'Config', 'choose_recipe', 'sample_photos']
+           'open_rgb', 'atomic_path', 'Config', 'choose_recipe', 'sample_photos']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import dataclasses, json, os, shutil, tempfile, threading, warnings
+import dataclasses, json, os, shutil, tempfile, threading
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
-from fastcore.basics import ifnone
 from fastcore.foundation import L
 
 # %% ../nbs/00_core.ipynb #5da0b6dd
@@ -100,13 +99,6 @@ def atomic_path(
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-
-def atomic_copy(
-    src:Path|str, # file to copy
-    dest:Path|str, # where the copy appears, whole or not at all
-):
-    "Copy `src` to `dest` atomically"
-    with atomic_path(dest) as tmp: shutil.copyfile(src, tmp)
 
 # %% ../nbs/00_core.ipynb #26764659
 class Config:
