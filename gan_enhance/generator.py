@@ -11,7 +11,7 @@ __all__ = ['OFFLINE_ENV', 'GENERATOR_FILE', 'GENERATOR_KEYS', 'WeightsUnavailabl
            'enhance_tensor']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
-import os
+import os, pickle
 from pathlib import Path
 
 import torch
@@ -166,7 +166,14 @@ def load_generator(
     device='cpu', # where to put the model
 )->tuple: # (model in eval mode, its configuration)
     "Rebuild a generator from its file, without running any code from the file"
-    saved = torch.load(path, map_location='cpu', weights_only=True)
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"Generator file not found: {path}")
+    try: saved = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:
+        raise ValueError(f"{path} is not a weights-only generator file (a pickled model or learner?); it was not loaded, "
+                         f"since unpickling can run code. Save generators with save_generator.") from e
+    if not isinstance(saved, dict) or not {'config', 'state_dict'} <= set(saved):
+        raise ValueError(f"{path} is not a generator file: expected 'config' and 'state_dict', found {type(saved).__name__}")
     config = saved['config']
     kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in config.items() if k in GENERATOR_KEYS}
     model = create_generator(pretrained=False, **kwargs)
@@ -201,5 +208,6 @@ def enhance_tensor(
     mean, std = (x.new_tensor(o).view(1, -1, 1, 1) for o in stats)
     h, w = x.shape[-2:]
     pad_h, pad_w = -h % multiple, -w % multiple
-    padded = F.pad((x - mean) / std, (0, pad_w, 0, pad_h), mode='reflect') if pad_h or pad_w else (x - mean) / std
+    mode = 'reflect' if pad_h < h and pad_w < w else 'replicate'  # reflection needs the image to be larger than the pad
+    padded = F.pad((x - mean) / std, (0, pad_w, 0, pad_h), mode=mode) if pad_h or pad_w else (x - mean) / std
     return denormalize(model(padded)[..., :h, :w].float(), stats)
