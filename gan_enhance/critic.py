@@ -63,10 +63,12 @@ GAN_RECIPES = {
     'full': GANConfig(),
     'quick': GANConfig(recipe='quick', size=96, bs=4, critic_epochs=2, gan_epochs=(2, 1), valid_pct=0.25, repeat=4,
                        min_scale=0.25, valid_scale=0.4, num_workers=0),
+    'tiny': GANConfig(recipe='tiny', size=64, bs=4, critic_epochs=1, gan_epochs=(1, 1), valid_pct=0.25, min_scale=0.25, valid_scale=0.4,
+                      num_workers=0),
 }
 
 def gan_recipe(
-    name:str|None=None, # 'full' or 'quick' (None: 'full' on CUDA, 'quick' otherwise)
+    name:str|None=None, # 'full', 'quick' or 'tiny' (None: 'full' on CUDA, 'quick' otherwise)
     **changes, # fields to override
 )->GANConfig:
     "A critic/GAN configuration from a named recipe, with `changes`"

@@ -60,10 +60,12 @@ RECIPES = {
     'quick': RunConfig(recipe='quick', pretrained=False, residual=True, sizes=(64, 96), batch_sizes=(4, 4),
                        frozen_epochs=1, unfrozen_epochs=3, lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3,
                        valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0),
+    'tiny': RunConfig(recipe='tiny', pretrained=False, residual=True, sizes=(64,), batch_sizes=(4,), frozen_epochs=0, unfrozen_epochs=1,
+                      lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3, valid_pct=0.25, min_scale=0.25, valid_scale=0.4, num_workers=0),
 }
 
 def recipe(
-    name:str|None=None, # 'full' or 'quick' (None: 'full' on CUDA, 'quick' otherwise)
+    name:str|None=None, # 'full', 'quick' or 'tiny' (None: 'full' on CUDA, 'quick' otherwise)
     **changes, # fields to override, e.g. loss='mse'
 )->RunConfig:
     "A run configuration from a named recipe, with `changes`"
