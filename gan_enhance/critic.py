@@ -20,7 +20,7 @@ import torch.nn as nn
 from PIL import Image
 from fastai.data.block import DataBlock, CategoryBlock, ColReader, IndexSplitter
 from fastai.learner import Learner
-from fastai.torch_core import default_device, set_seed
+from fastai.torch_core import default_device, set_seed, rank_distrib
 from fastai.vision.augment import RandomResizedCrop
 from fastai.vision.core import imagenet_stats
 from fastai.vision.data import ImageBlock
@@ -33,6 +33,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import atomic_path, Config, choose_recipe
 from .data import pair_items, split_pairs
 from .generator import to_tensor, to_image, upscale, enhance_tensor, vgg16_features
+from .pretrain import training_context
 
 # %% ../nbs/08_critic.ipynb #95572570
 @dataclass(frozen=True)
@@ -179,7 +180,8 @@ def pretrain_critic(
         learn.model.load_state_dict(torch.load(folder/CRITIC_FILE, map_location='cpu', weights_only=True)['state_dict'])
         return learn
     if config.mixed_precision and device.type == 'cuda': learn.to_channelslast()
-    learn.fit_one_cycle(config.critic_epochs, config.critic_lr)
+    with training_context(learn): learn.fit_one_cycle(config.critic_epochs, config.critic_lr)
+    if rank_distrib(): return learn  # under `accelerate launch`, the first process writes
     with atomic_path(folder/'critic_config.json') as tmp: tmp.write_text(json.dumps(config.to_dict(), indent=2))
     save_critic(learn.model, folder/CRITIC_FILE, config)
     return learn

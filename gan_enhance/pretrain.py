@@ -6,8 +6,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/pretrain.html.md"""
 
 # %% auto #0
 __all__ = ['RECIPES', 'CONFIG_FILE', 'CHECKPOINT_FILE', 'HISTORY_FILE', 'RunConfig', 'recipe', 'generator_loss',
-           'generator_learner', 'TrainingDiverged', 'DivergenceGuard', 'plain', 'RunCheckpoint', 'run_stages',
-           'check_run_folder', 'pretrain_generator', 'plot_history']
+           'generator_learner', 'TrainingDiverged', 'DivergenceGuard', 'plain', 'RunCheckpoint', 'training_context',
+           'run_stages', 'check_run_folder', 'pretrain_generator', 'plot_history']
 
 # %% ../nbs/05_pretrain.ipynb #e742fe9a
 import gc, json, math, os, shutil
@@ -21,7 +21,8 @@ from fastai.callback.core import Callback, CancelFitException
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
 from fastai.metrics import LossMetrics
-from fastai.torch_core import set_seed, default_device
+from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib
+from contextlib import nullcontext
 from fastcore.foundation import L
 
 from .core import atomic_path, Config, choose_recipe
@@ -131,12 +132,25 @@ class RunCheckpoint(Callback):
         names = self.recorder.metric_names[1:-1]  # without 'epoch' and 'time'
         values = self.recorder.log[1:len(names) + 1]
         self.history.append({'stage': self.stage_name, 'stage_epoch': self.epoch + 1, **dict(zip(names, values))})
-        state = dict(model=self.learn.model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage,
+        if rank_distrib(): return  # under `accelerate launch`, the first process writes
+        model = getattr(self.learn.model, 'module', self.learn.model)  # unwrapped from DistributedDataParallel
+        state = dict(model=model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage,
                      epoch=self.epoch + 1, history=self.history)
         with atomic_path(self.folder/CHECKPOINT_FILE) as tmp: torch.save(state, tmp)
         with atomic_path(self.folder/HISTORY_FILE) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
 
 # %% ../nbs/05_pretrain.ipynb #f05ee005
+def training_context(
+    learn, # a fastai Learner
+    **kwargs, # passed to fastai's `distrib_ctx` (and on to Accelerate's `Accelerator`)
+):
+    "fastai's `distrib_ctx` (Hugging Face Accelerate): data-parallel under `accelerate launch`, a pass-through in one process"
+    try: import fastai.distributed  # noqa: F401  (adds `Learner.distrib_ctx`; needs accelerate)
+    except (ImportError, NameError) as e:
+        if num_distrib() > 1: raise ImportError(f"Training on {num_distrib()} processes needs accelerate: pip install \"gan_enhance[distributed]\"") from e
+        return nullcontext(learn)
+    return learn.distrib_ctx(**kwargs)
+
 def run_stages(config:RunConfig)->list:
     "The stages of a run: (name, size, batch size, frozen, epochs, learning rate) for each"
     stages = []
@@ -198,17 +212,18 @@ def pretrain_generator(
         if checkpoint and learn is None: print(f"Resuming {folder} at stage '{name}', epoch {done + 1} of {epochs}")
         learn = _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint)
         learn.freeze() if frozen and config.pretrained else learn.unfreeze()
-        learn.fit_one_cycle(epochs, lr, pct_start=config.pct_start, start_epoch=done,
-                            cbs=[DivergenceGuard(), RunCheckpoint(folder, index, name, history)] + list(cbs or []))
+        with training_context(learn):
+            learn.fit_one_cycle(epochs, lr, pct_start=config.pct_start, start_epoch=done,
+                                cbs=[DivergenceGuard(), RunCheckpoint(folder, index, name, history)] + list(cbs or []))
     if learn is None: learn = _stage_learner(None, pairs, config, *stages[-1][1:3], device, folder, checkpoint)  # nothing left to train
     if finished: learn.model.load_state_dict(torch.load(folder/GENERATOR_FILE, map_location='cpu', weights_only=True)['state_dict'])
-    else:
+    elif not rank_distrib():
         save_generator(learn.model, folder/GENERATOR_FILE, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
                        residual=config.residual, y_range=(-3.0, 3.0), blur=True, loss=config.loss, recipe=config.recipe)
         (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn
 
-# %% ../nbs/05_pretrain.ipynb #ace311e7
+# %% ../nbs/05_pretrain.ipynb #05a1ae52
 def plot_history(
     folder:Path|str, # a run folder
     metric:str='psnr', # metric drawn on the right axis
