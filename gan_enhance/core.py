@@ -9,7 +9,7 @@ __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'SAMPLE_PHOTOS', 'photo_files
            'open_rgb', 'atomic_path', 'Config', 'choose_recipe', 'sample_photos']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import dataclasses, json, os, shutil, tempfile, threading
+import dataclasses, os, threading
 from contextlib import contextmanager
 from pathlib import Path
 

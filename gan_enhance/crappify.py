@@ -11,8 +11,8 @@ __all__ = ['RESAMPLING', 'WORDS', 'OPERATIONS', 'PRESETS', 'LOSSLESS_SUFFIX', 'J
            'show_pairs']
 
 # %% ../nbs/01_crappify.ipynb #558a609f
-import hashlib, io, json, random, shutil
-from dataclasses import dataclass, fields, asdict
+import io, json, random, shutil
+from dataclasses import dataclass, asdict
 from functools import lru_cache
 from pathlib import Path
 

@@ -18,7 +18,7 @@ from fastai.vision.all import (DataBlock, ImageBlock, ColReader, RandomSplitter,
                                imagenet_stats, defaults)
 from fastcore.basics import ifnone, store_attr
 
-from .core import photo_files, sample_photos
+from .core import sample_photos
 from .crappify import crappify_folder, read_manifest
 
 # %% ../nbs/02_data.ipynb #16c1f214

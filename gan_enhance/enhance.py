@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 from PIL import Image, ImageOps
 from fastai.layers import ToTensorBase
 from fastai.torch_core import default_device
@@ -191,7 +190,8 @@ class Enhancer:
         image:Image.Image|Path|str, # any Pillow image or image file
     )->Image.Image: # enhanced, upright, with the input's alpha and gray mode, `scale` times the size
         "Enhance one image of any size and mode"
-        if not isinstance(image, Image.Image): image = Image.open(image)
+        if not isinstance(image, Image.Image):
+            with Image.open(image) as opened: return self(opened)
         rgb, alpha, mode = split_image(image)
         size = self.output_size(rgb.size)
         if size != rgb.size: rgb = rgb.resize(size, Image.Resampling.BICUBIC)
@@ -262,7 +262,7 @@ def enhance_files(
                     result = enhancer(img)
                 _save(result, dest)
                 row.update(width=result.width, height=result.height, seconds=round(time.perf_counter() - start, 3))
-            except (OSError, SyntaxError, ValueError, SkipImage) as e:
+            except (OSError, SyntaxError, ValueError, SkipImage, Image.DecompressionBombError) as e:
                 row.update(status='skipped', reason=f"{type(e).__name__}: {e}")
         rows.append(row)
     return pd.DataFrame(rows)

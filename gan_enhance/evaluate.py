@@ -10,7 +10,6 @@ __all__ = ['INPUT', 'METRICS', 'select_items', 'evaluate', 'Evaluation', 'pairs_
 # %% ../nbs/12_evaluate.ipynb #6f887893
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import torch
 from PIL import Image
@@ -20,7 +19,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import atomic_path
 from .crappify import crappify_folder, read_manifest, MANIFEST_FILE
 from .data import pair_items
-from .generator import load_generator, create_generator, GENERATOR_FILE, to_tensor, to_image, upscale, enhance_tensor
+from .generator import load_generator, GENERATOR_FILE, to_tensor, to_image, upscale, enhance_tensor
 from .metrics import image_metrics
 
 # %% ../nbs/12_evaluate.ipynb #5f025087

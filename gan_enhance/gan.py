@@ -9,7 +9,7 @@ __all__ = ['GAN_CONFIG_FILE', 'SwitcherTelemetry', 'wgan_losses', 'gan_learner',
            'train_gan', 'plot_telemetry']
 
 # %% ../nbs/09_gan.ipynb #742c7575
-import gc, json
+import gc
 from functools import partial
 from pathlib import Path
 
@@ -21,14 +21,12 @@ from fastai.learner import Learner, ValueMetric
 from fastai.losses import MSELossFlat
 from fastai.optimizer import Adam
 from fastai.torch_core import default_device, set_seed, num_distrib, rank_distrib
-from fastai.vision.gan import (GANLearner, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss,
-                               gan_loss_from_func)
+from fastai.vision.gan import GANLearner, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss
 from fastcore.foundation import L
 
-from .core import atomic_path
-from .critic import GANConfig, gan_recipe, load_critic, save_critic, CRITIC_FILE
+from .critic import GANConfig, load_critic, save_critic, CRITIC_FILE
 from .data import pairs_dataloaders
-from .generator import load_generator, save_generator, FeatureLoss, GENERATOR_FILE, GENERATOR_KEYS
+from .generator import load_generator, save_generator, FeatureLoss, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
 from .pretrain import DivergenceGuard, RunCheckpoint, check_run_folder, training_context, CHECKPOINT_FILE, HISTORY_FILE
 

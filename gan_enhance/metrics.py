@@ -9,7 +9,6 @@ __all__ = ['rgb_to_y', 'crop_border', 'mse', 'psnr', 'gaussian_window', 'ssim', 
            'psnr_metric', 'ssim_metric']
 
 # %% ../nbs/03_metrics.ipynb #ad349339
-import math
 import torch
 import torch.nn.functional as F
 from fastai.learner import AvgMetric

@@ -22,8 +22,8 @@ from .core import Config, atomic_path, sample_photos
 from .crappify import crappify_folder, summarize, MANIFEST_FILE
 from .data import pair_items, split_pairs
 from .generator import GENERATOR_FILE
-from .pretrain import recipe, pretrain_generator, plot_history, RunConfig
-from .critic import gan_recipe, save_predictions, pretrain_critic, CRITIC_FILE, GANConfig
+from .pretrain import recipe, pretrain_generator, plot_history
+from .critic import gan_recipe, save_predictions, pretrain_critic, CRITIC_FILE
 from .gan import train_gan, plot_telemetry
 from .evaluate import evaluate, INPUT
 

@@ -10,14 +10,14 @@ __all__ = ['RECIPES', 'CONFIG_FILE', 'CHECKPOINT_FILE', 'HISTORY_FILE', 'RunConf
            'run_stages', 'check_run_folder', 'pretrain_generator', 'plot_history']
 
 # %% ../nbs/05_pretrain.ipynb #e742fe9a
-import gc, json, math, os, shutil
+import gc, json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
-from fastai.callback.core import Callback, CancelFitException
+from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
 from fastai.metrics import LossMetrics
@@ -27,7 +27,7 @@ from fastcore.foundation import L
 
 from .core import atomic_path, Config, choose_recipe
 from .data import pairs_dataloaders
-from .generator import create_generator, generator_splitter, FeatureLoss, save_generator, load_generator, GENERATOR_FILE
+from .generator import create_generator, generator_splitter, FeatureLoss, save_generator, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
 
 # %% ../nbs/05_pretrain.ipynb #5befd6b7
