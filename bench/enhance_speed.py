@@ -3,6 +3,7 @@
     python bench/enhance_speed.py                             # 1024x768 sample photo, random-weight ResNet-34 U-Net, CPU
     python bench/enhance_speed.py --generator data/run/models/gan_feature --image photo.jpg
     python bench/enhance_speed.py --memory                    # also: peak memory with 256 px tiles, 1x and 4x the pixels
+    python bench/enhance_speed.py --generator data/run/models/gen_mse --seams   # also: tiled against whole-image output
 
 Speed (best of --rounds, the sides taking turns in each round, same pixels):
 - bare forward: `model(x)` on the normalised (1, 3, 768, 1024) tensor, in inference mode, as the model comes
@@ -63,6 +64,7 @@ def main():
     parser.add_argument('--rounds', type=int, default=3)
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch\'s choice)')
     parser.add_argument('--memory', action='store_true', help='also measure peak memory against image size with 256 px tiles')
+    parser.add_argument('--seams', action='store_true', help='also compare tiled (256 and 512 px, 64 px overlap) with whole-image output')
     parser.add_argument('--json', help='write the figures to this file')
     args = parser.parse_args()
     if args.threads: torch.set_num_threads(args.threads)
@@ -120,6 +122,14 @@ def main():
         whole = peak_memory(1024, 768, 1024)
         figures['peak_mb_1024x768_whole'] = whole
         print(f"  peak memory growth, 1024x768 as one tile: {whole:.0f} MB")
+    if args.seams:
+        whole = fp32.tensor(x)
+        for tile in (256, 512):
+            tiled = Enhancer(model, device='cpu', dtype='float32', tile_size=tile, overlap=64).tensor(x)
+            difference = (tiled - whole).abs()[0].mean(0)[16:-16, 16:-16]  # away from the image border
+            figures[f'seam_psnr_tile{tile}'] = psnr(tiled, whole).item()
+            print(f"  tiled ({tile} px, 64 px overlap) vs whole: PSNR {figures[f'seam_psnr_tile{tile}']:.1f} dB, "
+                  f"mean |difference| {difference.mean():.5f}, max {difference.max():.4f} (the generator's correction: {(whole - x).abs().mean():.4f})")
     if args.json: open(args.json, 'w').write(json.dumps(figures, indent=2))
 
 
