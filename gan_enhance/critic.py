@@ -44,6 +44,7 @@ class GANConfig(Config):
     bs:int=12 # batch size
     critic_epochs:int=6 # critic pretraining: fit_one_cycle epochs
     critic_lr:float=1e-3 # critic pretraining learning rate
+    critic_filters:int=128 # filters of the critic's first layer, doubled at each of its 3 blocks (fastai's default: 128, 45M parameters)
     feature_critic:bool=False # the critic also sees VGG-16 features of its input
     gan_epochs:tuple=(10, 10) # GAN epochs at each learning rate
     gan_lrs:tuple=(2e-4, 1e-4) # GAN learning rates (the seed's 2e-4, then 1e-4)
@@ -62,9 +63,9 @@ class GANConfig(Config):
 
 GAN_RECIPES = {
     'full': GANConfig(),
-    'quick': GANConfig(recipe='quick', size=96, bs=4, critic_epochs=2, gan_epochs=(2, 1), valid_pct=0.25, repeat=4,
+    'quick': GANConfig(recipe='quick', size=96, bs=4, critic_epochs=2, critic_filters=64, critic_thresh=0.7, gan_epochs=(2, 1), valid_pct=0.25, repeat=4,
                        min_scale=0.25, valid_scale=0.4, num_workers=0),
-    'tiny': GANConfig(recipe='tiny', size=64, bs=4, critic_epochs=1, gan_epochs=(1, 1), valid_pct=0.25, min_scale=0.25, valid_scale=0.4,
+    'tiny': GANConfig(recipe='tiny', size=64, bs=4, critic_epochs=1, critic_filters=32, gan_epochs=(1, 1), valid_pct=0.25, min_scale=0.25, valid_scale=0.4,
                       num_workers=0),
 }
 
@@ -139,14 +140,15 @@ class FeatureCritic(Module):
 def create_critic(
     feature_critic:bool=False, # add VGG-16 features to the input
     pretrained:bool=True, # ImageNet weights for those VGG features
+    filters:int=128, # filters of the first layer (`gan_critic`'s `nf`), doubled at each block
     **kwargs, # passed to `gan_critic`
 )->nn.Module:
     "fastai's spectral-norm `gan_critic`, optionally fed VGG-16 features"
-    return FeatureCritic(pretrained, **kwargs) if feature_critic else gan_critic(**kwargs)
+    return FeatureCritic(pretrained, nf=filters, **kwargs) if feature_critic else gan_critic(nf=filters, **kwargs)
 
 def critic_learner(dls, config:GANConfig, pretrained:bool=True, **kwargs)->Learner:
     "A `Learner` for critic pretraining: BCE on every patch logit, patch accuracy as the metric"
-    return Learner(dls, create_critic(config.feature_critic, pretrained), loss_func=AdaptiveLoss(nn.BCEWithLogitsLoss()),
+    return Learner(dls, create_critic(config.feature_critic, pretrained, config.critic_filters), loss_func=AdaptiveLoss(nn.BCEWithLogitsLoss()),
                    metrics=accuracy_thresh_expand, **kwargs)
 
 # %% ../nbs/08_critic.ipynb #ee6d2b63
@@ -159,7 +161,8 @@ def save_critic(model:nn.Module, path:Path|str, config:GANConfig):
 def load_critic(path:Path|str, device='cpu')->nn.Module:
     "Rebuild a critic from `save_critic`'s file"
     saved = torch.load(path, map_location='cpu', weights_only=True)
-    model = create_critic(saved['config']['feature_critic'], pretrained=False)
+    first_conv = next(v for k, v in saved['state_dict'].items() if v.ndim == 4 and not k.startswith('features.'))
+    model = create_critic(saved['config']['feature_critic'], pretrained=False, filters=first_conv.shape[0])  # the width it was saved with
     model.load_state_dict(saved['state_dict'])
     return model.to(device)
 
