@@ -17,6 +17,7 @@ import argparse, io, json, subprocess, sys, time
 
 import torch
 from PIL import Image
+from fastai.vision.core import imagenet_stats
 
 from gan_enhance.core import sample_photos
 from gan_enhance.enhance import Enhancer, inference_model, cpu_has_amx
@@ -77,14 +78,14 @@ def main():
     else: model = create_generator(pretrained=False, size=64).eval()
     source = degraded(photo)
     x = to_tensor(source)
-    mean, std = (torch.tensor(s).view(1, 3, 1, 1) for s in ([0.485, 0.456, 0.406], [0.229, 0.224, 0.225]))
+    mean, std = (torch.tensor(s).view(1, 3, 1, 1) for s in imagenet_stats)
     normalised = (x - mean) / std
     folded = inference_model(model, 'cpu')
     normalised_cl = normalised.contiguous(memory_format=torch.channels_last)
     fp32, bf16 = (Enhancer(model, device='cpu', dtype=d) for d in ('float32', 'bfloat16'))
     tiled = Enhancer(model, device='cpu', dtype='float32', tile_size=512, overlap=64)
 
-    def bare(): 
+    def bare():
         with torch.inference_mode(): model(normalised)
     def bare_folded():
         with torch.inference_mode(): folded(normalised_cl)

@@ -18,10 +18,10 @@ import torch
 from fastai.torch_core import default_device
 
 import gan_enhance
-from .core import Config, atomic_path, sample_photos
+from .core import Config, atomic_path, choose_recipe, sample_photos
 from .crappify import crappify_folder, summarize, MANIFEST_FILE
 from .data import pair_items, split_pairs
-from .generator import GENERATOR_FILE
+from .generator import GENERATOR_FILE, load_generator
 from .pretrain import recipe, pretrain_generator, plot_history
 from .critic import gan_recipe, save_predictions, pretrain_critic, CRITIC_FILE
 from .gan import train_gan, plot_telemetry
@@ -49,7 +49,6 @@ def pipeline_config(
     **changes, # fields to override
 )->PipelineConfig:
     "The main job's settings for a recipe"
-    from gan_enhance.core import choose_recipe
     return choose_recipe(PIPELINE_RECIPES, name, **changes)
 
 # %% ../nbs/14_pipeline.ipynb #356e259b
@@ -187,7 +186,6 @@ def run_pipeline(
         stages(f'pretrain {loss}', models/f'gen_{loss}'/GENERATOR_FILE, pretrain_generator, pairs, run_config, models/f'gen_{loss}', device=device)
     for loss, run_config in pretrain_configs.items():
         def critic_stage(loss=loss, pretrained=run_config.pretrained):
-            from gan_enhance.generator import load_generator
             generated = save_predictions(load_generator(models/f'gen_{loss}'/GENERATOR_FILE)[0], pairs, out/'generated'/f'gen_{loss}', device=device)
             return pretrain_critic(pairs, generated, gan_config, models/f'gen_{loss}', pretrained=pretrained, device=device)
         stages(f'critic {loss}', models/f'gen_{loss}'/CRITIC_FILE, critic_stage)
