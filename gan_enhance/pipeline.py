@@ -9,7 +9,7 @@ __all__ = ['PIPELINE_RECIPES', 'ADVICE', 'PipelineConfig', 'pipeline_config', 'S
            'write_report', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #34d2f863
-import json, platform, time, base64
+import json, platform, time, base64, warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +176,9 @@ def run_pipeline(
     device = torch.device(device or default_device())
     photos = Path(photos) if photos else sample_photos(out/'photos')
     pairs, models, stages = out/'pairs', out/'models', Stages(verbose)
+    if config.recipe == 'full' and device.type != 'cuda':
+        warnings.warn("The full recipe on a CPU takes days: use a GPU, or --recipe quick to see the whole pipeline in minutes")
+    if verbose: print(f"gan_enhance run: recipe {config.recipe}, device {device}, photos {photos} -> {out}")
     pretrain_configs = {loss: recipe(config.recipe, loss=loss, seed=config.seed, **(pretrain_changes or {})) for loss in config.losses}
     gan_config = gan_recipe(config.recipe, seed=config.seed, **(gan_changes or {}))
     manifest = stages('crappify', pairs/MANIFEST_FILE, crappify_folder, photos, pairs, preset=config.preset, seed=config.seed,
