@@ -18,6 +18,7 @@ from fastcore.docments import docments
 from fastcore.script import anno_parser
 
 from .crappify import crappify_folder, summarize
+from .generator import generator_file
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(
@@ -82,13 +83,6 @@ def pretrain(
     print(f"Generator: {out/'generator.pth'}  (history: {out/'history.csv'})")
     return 0
 
-def _generator_file(path:str)->Path:
-    from gan_enhance.generator import GENERATOR_FILE
-    path = Path(path)
-    path = path/GENERATOR_FILE if path.is_dir() else path
-    if not path.exists(): raise FileNotFoundError(f"Generator file not found: {path}")
-    return path
-
 def critic(
     pairs:str, # crappify output folder
     generator:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
@@ -103,7 +97,7 @@ def critic(
     from gan_enhance.critic import gan_recipe, save_predictions, pretrain_critic, CRITIC_FILE
     from gan_enhance.generator import load_generator
     from gan_enhance.pretrain import recipe as run_recipe
-    path = _generator_file(generator)
+    path = generator_file(generator)
     out, predictions = Path(out or path.parent), Path(predictions or Path('data/generated')/path.parent.name)
     config, name = gan_recipe(recipe, **changes), _recipe_name(recipe)
     save_predictions(load_generator(path)[0], pairs, predictions, device=device)
@@ -127,11 +121,11 @@ def gan(
     from gan_enhance.generator import GENERATOR_FILE, load_generator
     from gan_enhance.pretrain import recipe as run_recipe
     run = Path(pretrained_run)
-    generator_file, critic_file = _generator_file(run), run/CRITIC_FILE
+    pretrained_file, critic_file = generator_file(run), run/CRITIC_FILE
     if not critic_file.exists(): raise FileNotFoundError(f"No critic in {run}: run `gan-enhance critic PAIRS --generator {run}` first")
-    loss = load_generator(generator_file)[1].get('loss', 'mse')
+    loss = load_generator(pretrained_file)[1].get('loss', 'mse')
     out, name = Path(out or f'models/gan_{loss}'), _recipe_name(recipe)
-    train_gan(pairs, generator_file, critic_file, gan_recipe(recipe, **changes), out, restart=restart,
+    train_gan(pairs, pretrained_file, critic_file, gan_recipe(recipe, **changes), out, restart=restart,
               pretrained=not random_weights and run_recipe(name).pretrained, device=device)
     print(f"GAN generator: {out/GENERATOR_FILE}  (history: {out/'history.csv'})")
     return 0
@@ -165,7 +159,7 @@ def export(
 )->int: # exit code
     "Export a generator to ONNX (dynamic batch, height and width; images in [0, 1], sides multiples of 32)"
     from gan_enhance.enhance import export_onnx
-    difference = export_onnx(_generator_file(generator), out, check=not no_check)
+    difference = export_onnx(generator_file(generator), out, check=not no_check)
     print(f"ONNX model: {out}" + ('' if difference is None else f"  (largest difference from PyTorch: {difference:.2g})"))
     return 0
 

@@ -23,7 +23,7 @@ from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
 
 from .core import SkipImage, atomic_path, photo_files, to_rgb
-from .generator import GENERATOR_FILE, load_generator, enhance_tensor, to_tensor, to_image
+from .generator import load_generator, enhance_tensor, to_tensor, to_image
 
 # %% ../nbs/13_enhance.ipynb #4a84bdeb
 _ALPHA_MODES = ('RGBA', 'RGBa', 'LA', 'La', 'PA')
@@ -138,9 +138,7 @@ class Enhancer:
         if scale <= 0: raise ValueError(f"scale must be positive (got {scale})")
         self.device = torch.device(device or default_device())
         self.config = {}
-        if isinstance(generator, (str, Path)):
-            path = Path(generator)
-            generator, self.config = load_generator(path/GENERATOR_FILE if path.is_dir() else path)
+        if isinstance(generator, (str, Path)): generator, self.config = load_generator(generator)
         self.dtype = inference_dtype(self.device, dtype)
         self.model = inference_model(generator, self.device)
         self.scale, self.tile_size, self.overlap, self.batch_size, self.min_tile = scale, tile_size, overlap, batch_size, min_tile
@@ -288,8 +286,7 @@ def export_onnx(
         import onnx, onnxscript  # noqa: F401  (torch.onnx's exporter needs both)
         from torch.export import Dim
     except ImportError as e: raise ImportError(f"ONNX export needs the onnx extra: pip install \"gan_enhance[onnx]\" ({e})") from e
-    if isinstance(generator, (str, Path)):
-        generator = load_generator(Path(generator)/GENERATOR_FILE if Path(generator).is_dir() else generator)[0]
+    if isinstance(generator, (str, Path)): generator = load_generator(generator)[0]
     model = ImageGenerator(inference_model(generator, 'cpu', channels_last=False)).eval()
     height, width = Dim('height_32', min=1, max=1024), Dim('width_32', min=1, max=1024)
     example = torch.rand(1, 3, 64, 96)

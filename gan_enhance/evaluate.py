@@ -30,11 +30,7 @@ def _load_models(models, device):
     else: named = {Path(m).parent.name if Path(m).name == GENERATOR_FILE else Path(m).stem: m for m in models}
     loaded = {}
     for name, model in named.items():
-        if isinstance(model, (str, Path)):
-            path = Path(model)
-            if path.is_dir(): path = path/GENERATOR_FILE
-            if not path.exists(): raise FileNotFoundError(f"Generator file not found: {path}")
-            model = load_generator(path)[0]
+        if isinstance(model, (str, Path)): model = load_generator(model)[0]
         loaded[name] = model.to(device).eval()
     return loaded
 

@@ -7,8 +7,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 # %% auto #0
 __all__ = ['OFFLINE_ENV', 'GENERATOR_FILE', 'GENERATOR_KEYS', 'WeightsUnavailable', 'weights_path', 'imagenet_state_dict',
            'backbone_meta', 'ResidualGenerator', 'create_generator', 'generator_splitter', 'gram_matrix',
-           'vgg16_features', 'FeatureLoss', 'save_generator', 'load_generator', 'to_tensor', 'to_image', 'upscale',
-           'enhance_tensor']
+           'vgg16_features', 'FeatureLoss', 'save_generator', 'generator_file', 'load_generator', 'to_tensor',
+           'to_image', 'upscale', 'enhance_tensor']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
 import os, pickle
@@ -161,13 +161,21 @@ def save_generator(
     config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items()}
     with atomic_path(path) as tmp: torch.save({'config': config, 'state_dict': model.state_dict()}, tmp)
 
+def generator_file(
+    path:Path|str, # a generator file, or a run folder holding `generator.pth`
+)->Path:
+    "The generator file `path` names: itself, or the run folder's `generator.pth`; an error if there is none"
+    path = Path(path)
+    path = path/GENERATOR_FILE if path.is_dir() else path
+    if not path.is_file(): raise FileNotFoundError(f"Generator file not found: {path}")
+    return path
+
 def load_generator(
-    path:Path|str, # a file from `save_generator`
+    path:Path|str, # a file from `save_generator`, or a run folder holding one
     device='cpu', # where to put the model
 )->tuple: # (model in eval mode, its configuration)
     "Rebuild a generator from its file, without running any code from the file"
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"Generator file not found: {path}")
+    path = generator_file(path)
     try: saved = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as e:
         raise ValueError(f"{path} is not a weights-only generator file (a pickled model or learner?); it was not loaded, "
