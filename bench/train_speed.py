@@ -2,6 +2,7 @@
 
     python bench/train_speed.py                       # 128 px, batch 8, CPU
     python bench/train_speed.py --device cuda --amp   # on a GPU, with mixed precision
+    python bench/train_speed.py --size 96 --arch resnet18 --residual --no-last-cross --channels-last   # the `cpu` recipe's generator
 
 Both sides train the same U-Net (ResNet-34, weight norm, random weights), with the same loss and the same optimiser
 (torch's Adam; fastai drives it through OptimWrapper) on the same in-memory batches, without a validation set, so
@@ -63,11 +64,18 @@ def main():
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--amp', action='store_true', help='mixed precision (CUDA)')
     parser.add_argument('--no-feature', action='store_true', help='skip the feature-loss measurement')
+    parser.add_argument('--arch', default='resnet34', help='backbone of the U-Net')
+    parser.add_argument('--residual', action='store_true', help='global residual (ReZero)')
+    parser.add_argument('--no-last-cross', action='store_true', help="drop fastai's full-resolution ResBlock")
+    parser.add_argument('--channels-last', action='store_true', help='channels-last memory format for model and batches')
     args = parser.parse_args()
     device = torch.device(args.device)
     torch.manual_seed(0)
-    model = create_generator(pretrained=False, size=args.size).to(device)
+    model = create_generator(args.arch, pretrained=False, size=args.size, residual=args.residual, last_cross=not args.no_last_cross).to(device)
     data = batches(args.batches, args.bs, args.size)
+    if args.channels_last:
+        model = model.to(memory_format=torch.channels_last)
+        data = [(x.contiguous(memory_format=torch.channels_last), y.contiguous(memory_format=torch.channels_last)) for x, y in data]
     mse = MSELossFlat()
     learn = fastai_learner(model, mse, data, device, args.amp)
     plain_loop(model, mse, data[:1], device, args.amp); fastai_fit(fastai_learner(model, mse, data[:1], device, args.amp), device)  # warm up
@@ -76,7 +84,7 @@ def main():
         t_plain = min(t_plain, timed(plain_loop, model, mse, data, device, args.amp))
         t_fastai = min(t_fastai, timed(fastai_fit, learn, device))
     n = args.batches * args.bs
-    print(f"U-Net ResNet-34, {args.size} px, batch {args.bs}, {device}{' AMP' if args.amp else ' fp32'}, torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"U-Net {args.arch}{' residual' if args.residual else ''}{' no last_cross' if args.no_last_cross else ''}{' channels-last' if args.channels_last else ''}, {args.size} px, batch {args.bs}, {device}{' AMP' if args.amp else ' fp32'}, torch {torch.__version__}, {torch.get_num_threads()} threads")
     print(f"plain PyTorch loop : {n / t_plain:6.2f} img/s (MSE)")
     print(f"fastai Learner     : {n / t_fastai:6.2f} img/s (MSE) -> overhead {100 * (t_fastai / t_plain - 1):+.1f}%")
     if not args.no_feature:

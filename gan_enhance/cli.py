@@ -58,7 +58,7 @@ def evaluate(
     return 0
 
 # %% ../nbs/90_cli.ipynb #78a02852
-RECIPE_HELP = "full (ImageNet weights, 128 then 256 px; the default on a GPU), quick (random weights, small crops; the default on a CPU) or tiny"
+RECIPE_HELP = "full (ImageNet weights, 128 then 256 px; the default on a GPU), cpu (a few hundred photos on a CPU), quick (random weights, small crops; the default on a CPU) or tiny"
 
 def _recipe_name(recipe:str|None)->str:
     "The recipe's name: `recipe`, or the default one for this machine"
@@ -69,7 +69,7 @@ def pretrain(
     pairs:str, # crappify output folder
     out:str=None, # run folder (default: models/gen_LOSS)
     loss:str='feature', # pretraining loss: mse, or feature (L1 + VGG-16 features + Gram matrices)
-    recipe:str=None, # full (ImageNet weights, 128 then 256 px; the default on a GPU), quick (the default on a CPU) or tiny
+    recipe:str=None, # full (ImageNet weights, 128 then 256 px; the default on a GPU), cpu (a few hundred photos on a CPU), quick (the default on a CPU) or tiny
     restart:bool=False, # start over instead of resuming from the run folder's checkpoint
     device:str=None, # cuda, cpu, cuda:1, ... (default: the GPU if there is one)
     **changes, # recipe fields to change (the recipe options below)
@@ -88,20 +88,18 @@ def critic(
     generator:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
     out:str=None, # where critic.pth goes (default: the generator's run folder)
     predictions:str=None, # folder for the generator's predictions (default: data/generated/<generator run name>)
-    recipe:str=None, # full (ImageNet VGG for a feature critic; the default on a GPU), quick (the default on a CPU) or tiny
-    random_weights:bool=False, # VGG-16 of a feature critic with random weights (offline tests); quick and tiny always use random weights
+    recipe:str=None, # full (ImageNet VGG for a feature critic; the default on a GPU), cpu, quick (the default on a CPU) or tiny
+    random_weights:bool=False, # VGG-16 of a feature critic with random weights (offline tests); cpu, quick and tiny always use random weights
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
     "Save a pretrained generator's predictions and pretrain a critic on them against the originals"
-    from gan_enhance.critic import gan_recipe, save_predictions, pretrain_critic, CRITIC_FILE
-    from gan_enhance.generator import load_generator
+    from gan_enhance.critic import gan_recipe, critic_stage, CRITIC_FILE
     from gan_enhance.pretrain import recipe as run_recipe
     path = generator_file(generator)
     out, predictions = Path(out or path.parent), Path(predictions or Path('data/generated')/path.parent.name)
     config, name = gan_recipe(recipe, **changes), _recipe_name(recipe)
-    save_predictions(load_generator(path)[0], pairs, predictions, device=device)
-    learn = pretrain_critic(pairs, predictions, config, out, pretrained=not random_weights and run_recipe(name).pretrained, device=device)
+    learn = critic_stage(pairs, path, config, predictions, out, pretrained=not random_weights and run_recipe(name).pretrained, device=device)
     print(f"Critic: {out/CRITIC_FILE}  (validation loss, accuracy: {[round(float(v), 4) for v in learn.validate()]})")
     return 0
 
@@ -109,9 +107,9 @@ def gan(
     pairs:str, # crappify output folder
     pretrained_run:str='models/gen_feature', # run folder holding the pretrained generator.pth and critic.pth
     out:str=None, # GAN run folder (default: models/gan_<loss of the generator>)
-    recipe:str=None, # full (lr 2e-4 then 1e-4, 10 epochs each; the default on a GPU), quick (the default on a CPU) or tiny
+    recipe:str=None, # full (lr 2e-4 then 1e-4, 10 epochs each; the default on a GPU), cpu, quick (the default on a CPU) or tiny
     restart:bool=False, # start over instead of resuming from the run folder's checkpoint
-    random_weights:bool=False, # VGG-16 of the feature loss with random weights (offline tests); quick and tiny always use random weights
+    random_weights:bool=False, # VGG-16 of the feature loss with random weights (offline tests); cpu, quick and tiny always use random weights
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
@@ -167,10 +165,10 @@ def export(
 def run(
     photos:str=None, # folder of photos (default: scikit-image's sample photos, written to OUT/photos)
     out:str='data/run', # run folder: pairs, models, evaluation, plots, run.json and report.md/.html
-    recipe:str=None, # quick (the default on a CPU: minutes), full (the default on a GPU: ImageNet weights, the seed's schedule) or tiny (seconds)
+    recipe:str=None, # quick (the default on a CPU: the pipeline in minutes), cpu (a folder of a few hundred photos on a CPU: under an hour for 400), full (the default on a GPU: ImageNet weights, the seed's schedule) or tiny (seconds)
     preset:str=None, # crappify preset: seed (the default), lesson7, x4 or a JSON file
     seed:int=42, # the run's seed: crappify, splits, crops, initialisation
-    max_size:int=None, # cap on the photos' longer side when crappifying (default: 384 for quick, none for full)
+    max_size:int=None, # cap on the photos' longer side when crappifying (default: 384 for quick, 512 for cpu, none for full)
     n_workers:int=None, # crappify processes (default: all CPU cores)
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
 )->int: # exit code
@@ -196,15 +194,16 @@ def add_recipe_options(
     recipes:dict, # {name: configuration dataclass}, with 'full' and 'quick'
     skip:tuple=('recipe', 'loss'), # fields the subcommand sets itself
 ):
-    "One `--field` option per configuration field, defaulting to the chosen recipe's value; the help shows the full and quick values"
+    "One `--field` option per configuration field, defaulting to the chosen recipe's value; the help shows the full, cpu and quick values"
     full, quick = recipes['full'], recipes['quick']
+    shown = [name for name in ('full', 'cpu', 'quick') if name in recipes]
     docs = docments(type(full), full=True)
     group = parser.add_argument_group('recipe options (an option left out keeps the chosen recipe\'s value)')
     for field in dataclasses.fields(full):
         if field.name in skip: continue
         value = getattr(full, field.name) if getattr(full, field.name) is not None else getattr(quick, field.name)
         kind = type(value[0]) if isinstance(value, tuple) else type(value) if value is not None else int
-        help = f"{docs[field.name]['docment']} (full: {_show(getattr(full, field.name))}; quick: {_show(getattr(quick, field.name))})"
+        help = f"{docs[field.name]['docment']} (" + '; '.join(f"{name}: {_show(getattr(recipes[name], field.name))}" for name in shown) + ")"
         flag = '--' + field.name.replace('_', '-')
         if kind is bool: group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help)
         elif isinstance(value, tuple): group.add_argument(flag, nargs='+', type=kind, default=None, help=help, metavar=kind.__name__.upper())

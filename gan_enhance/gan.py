@@ -123,8 +123,8 @@ def train_gan(
     check_run_folder(folder, config, restart, GAN_CONFIG_FILE, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE, CRITIC_FILE))
     set_seed(config.seed)
     generator, generator_config = load_generator(generator_file)
-    dls = pairs_dataloaders(pairs, config.size, config.bs, config.valid_pct, config.seed, config.min_scale, config.repeat,
-                            num_workers=config.num_workers, device=device, valid_scale=config.valid_scale)
+    dls = pairs_dataloaders(pairs, config.size, config.bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
+                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify)
     learn = gan_learner(dls, generator.train(), load_critic(critic_file), generator_loss_for(generator_config.get('loss', 'mse'), pretrained),
                         config, path=folder, model_dir='.')
     finished = (folder/GENERATOR_FILE).exists()

@@ -6,12 +6,12 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 
 # %% auto #0
 __all__ = ['OFFLINE_ENV', 'GENERATOR_FILE', 'GENERATOR_KEYS', 'WeightsUnavailable', 'weights_path', 'imagenet_state_dict',
-           'backbone_meta', 'ResidualGenerator', 'create_generator', 'generator_splitter', 'gram_matrix',
-           'vgg16_features', 'FeatureLoss', 'save_generator', 'generator_file', 'load_generator', 'to_tensor',
-           'to_image', 'upscale', 'enhance_tensor']
+           'backbone_meta', 'zero_last_conv', 'ResidualGenerator', 'create_generator', 'generator_splitter',
+           'gram_matrix', 'vgg16_features', 'FeatureLoss', 'save_generator', 'generator_file', 'load_generator',
+           'to_tensor', 'to_image', 'upscale', 'enhance_tensor', 'inference_model']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
-import os, pickle
+import copy, os, pickle
 from pathlib import Path
 
 import torch
@@ -22,8 +22,8 @@ import numpy as np
 from PIL import Image
 from fastai.vision.core import imagenet_stats
 from fastai.callback.hook import hook_outputs
-from fastai.layers import NormType
-from fastai.torch_core import Module
+from fastai.layers import NormType, ToTensorBase
+from fastai.torch_core import Module, default_device
 from fastai.vision.learner import create_body, model_meta, _default_meta
 from fastai.vision.models.unet import DynamicUnet
 from torchvision.models.vgg import make_layers, cfgs as vgg_configs
@@ -66,11 +66,19 @@ def backbone_meta(arch:str)->dict:
     "fastai's metadata (cut, splitter) for the torchvision model `arch`"
     return model_meta.get(torchvision.models.get_model_builder(arch), _default_meta)
 
+def zero_last_conv(model:nn.Module)->nn.Module:
+    "Set the last convolution of `model` to output zeros (weight-norm gain or weight, and bias), so a residual branch starts as nothing"
+    last = [m for m in model.modules() if isinstance(m, nn.Conv2d)][-1]
+    with torch.no_grad():
+        (last.weight_g if hasattr(last, 'weight_g') else last.weight).zero_()
+        if last.bias is not None: last.bias.zero_()
+    return model
+
 class ResidualGenerator(Module):
-    "Input plus a learnt correction: `x + scale * unet(x)`, with `scale` starting at 0 so the untrained generator is the identity"
+    "Input plus a learnt correction: `x + scale * unet(x)`; the correction's last convolution starts at zero, so the untrained generator is the identity"
     def __init__(self, unet:nn.Module):
-        self.unet = unet
-        self.scale = nn.Parameter(torch.zeros(1))
+        self.unet = zero_last_conv(unet)
+        self.scale = nn.Parameter(torch.ones(1))
     def forward(self, x): return x + self.scale * self.unet(x)
 
 def create_generator(
@@ -81,6 +89,7 @@ def create_generator(
     residual:bool=False, # predict a correction added to the input, starting from the identity
     y_range:tuple|None=(-3.0, 3.0), # output range (ImageNet-normalised images lie in about -2.1..2.6); None for unbounded
     blur:bool=True, # blur after pixel shuffle (avoids checkerboard artefacts)
+    last_cross:bool=True, # fastai's full-resolution ResBlock on the input and the decoder's output (37% of a ResNet-34 U-Net's FLOPs)
     download:bool|None=None, # allow downloading ImageNet weights (None: unless $GAN_ENHANCE_OFFLINE is set)
 )->nn.Module:
     "A U-Net generator on a torchvision backbone with weight norm, as fastai's `unet_learner` makes it"
@@ -88,7 +97,7 @@ def create_generator(
     if pretrained: backbone.load_state_dict(imagenet_state_dict(arch, download))
     body = create_body(backbone, n_in=3, pretrained=pretrained, cut=backbone_meta(arch)['cut'])
     unet = DynamicUnet(body, 3, (size, size), blur=blur, self_attention=self_attention,
-                       y_range=None if residual else y_range, norm_type=NormType.Weight)
+                       y_range=None if residual else y_range, norm_type=NormType.Weight, last_cross=last_cross)
     return ResidualGenerator(unet) if residual else unet
 
 def generator_splitter(arch:str='resnet34'):
@@ -150,7 +159,7 @@ class FeatureLoss(Module):
 
 # %% ../nbs/04_generator.ipynb #2de05ae1
 GENERATOR_FILE = 'generator.pth'  # the name of a generator file in a run folder
-GENERATOR_KEYS = ('arch', 'size', 'self_attention', 'residual', 'y_range', 'blur')
+GENERATOR_KEYS = ('arch', 'size', 'self_attention', 'residual', 'y_range', 'blur', 'last_cross')
 
 def save_generator(
     model:nn.Module, # a generator from `create_generator`
@@ -219,3 +228,27 @@ def enhance_tensor(
     mode = 'reflect' if pad_h < h and pad_w < w else 'replicate'  # reflection needs the image to be larger than the pad
     padded = F.pad((x - mean) / std, (0, pad_w, 0, pad_h), mode=mode) if pad_h or pad_w else (x - mean) / std
     return denormalize(model(padded)[..., :h, :w].float(), stats)
+
+# %% ../nbs/04_generator.ipynb #577096fb
+def _without_tensor_casts(model:nn.Module)->nn.Module:
+    "`model` with fastai's cast to `TensorBase` (the U-Net's last layer) removed: plain tensors out, and traceable by `torch.export`"
+    for name, child in model.named_children():
+        if isinstance(child, ToTensorBase): setattr(model, name, nn.Identity())
+        else: _without_tensor_casts(child)
+    return model
+
+def inference_model(
+    generator:nn.Module, # a generator, e.g. from `load_generator`
+    device=None, # where it will run
+    channels_last:bool=True, # use the channels-last memory layout
+)->nn.Module:
+    "A copy of `generator` for inference: weight norm folded into the weights, plain tensors out, eval mode, no gradients"
+    computed = [m.weight for m in generator.modules() if hasattr(m, 'weight_g') and not m.weight.is_leaf]  # weight norm's, after a forward
+    model = copy.deepcopy(generator, memo={id(w): w.detach().clone() for w in computed}).eval().requires_grad_(False)
+    for module in model.modules():
+        if hasattr(module, 'weight_g'): torch.nn.utils.remove_weight_norm(module)
+        if torch.nn.utils.parametrize.is_parametrized(module, 'weight'):
+            torch.nn.utils.parametrize.remove_parametrizations(module, 'weight')
+    model = _without_tensor_casts(model).to(device or default_device())
+    return model.to(memory_format=torch.channels_last) if channels_last else model
+

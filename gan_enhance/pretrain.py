@@ -40,6 +40,7 @@ class RunConfig(Config):
     pretrained:bool=True # ImageNet weights for the backbone (and for VGG in the feature loss)
     self_attention:bool=False # self-attention in the U-Net decoder
     residual:bool=False # the generator predicts a correction added to its input
+    last_cross:bool=True # fastai's full-resolution ResBlock at the U-Net's end (False: 1.6x faster training; use with `residual`)
     sizes:tuple=(128, 256) # image sizes of the progressive-resizing stages
     batch_sizes:tuple=(32, 12) # batch size at each size
     frozen_epochs:int=2 # epochs with the backbone frozen, per size
@@ -52,6 +53,9 @@ class RunConfig(Config):
     repeat:int=1 # each training pair appears this many times per epoch (with other random crops)
     min_scale:float=1.0 # random zoom of training crops (1: none)
     valid_scale:float=1.0 # validation crops: centred, this fraction of the shorter side
+    native_crops:bool=False # crops of `size` target pixels at the photos' own resolution, as at inference (zoom and `valid_scale` unused)
+    flips:bool=False # random flips and quarter turns of training pairs
+    online_crappify:bool=False # degrade training targets anew each time they are drawn, with the pairs folder's crappifier (validation stays on disk)
     seed:int=42 # seed of the split, the crops and the initialisation
     num_workers:int|None=None # DataLoader processes (None: all CPUs)
     mixed_precision:bool=True # fp16 autocast and channels-last on CUDA (the CPU always trains in fp32)
@@ -61,12 +65,15 @@ RECIPES = {
     'quick': RunConfig(recipe='quick', pretrained=False, residual=True, sizes=(64, 96), batch_sizes=(4, 4),
                        frozen_epochs=1, unfrozen_epochs=3, lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3,
                        valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0),
+    'cpu': RunConfig(recipe='cpu', arch='resnet18', pretrained=False, residual=True, last_cross=False, sizes=(96,), batch_sizes=(8,),
+                     frozen_epochs=0, unfrozen_epochs=8, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, native_crops=True, flips=True,
+                     online_crappify=True, num_workers=0),
     'tiny': RunConfig(recipe='tiny', pretrained=False, residual=True, sizes=(64,), batch_sizes=(4,), frozen_epochs=0, unfrozen_epochs=1,
                       lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3, valid_pct=0.25, min_scale=0.25, valid_scale=0.4, num_workers=0),
 }
 
 def recipe(
-    name:str|None=None, # 'full', 'quick' or 'tiny' (None: 'full' on CUDA, 'quick' otherwise)
+    name:str|None=None, # 'full', 'cpu', 'quick' or 'tiny' (None: 'full' on CUDA, 'quick' otherwise)
     **changes, # fields to override, e.g. loss='mse'
 )->RunConfig:
     "A run configuration from a named recipe, with `changes`"
@@ -87,7 +94,7 @@ def generator_learner(
 )->Learner:
     "A fastai `Learner` for generator pretraining: U-Net, loss, metrics, splitter, mixed precision on CUDA"
     size = dls.one_batch()[0].shape[-1]
-    model = model or create_generator(config.arch, config.pretrained, size, config.self_attention, config.residual)
+    model = model or create_generator(config.arch, config.pretrained, size, config.self_attention, config.residual, last_cross=config.last_cross)
     loss = generator_loss(config)
     metrics = [psnr_metric(), ssim_metric()] + (LossMetrics(FeatureLoss.parts) if config.loss == 'feature' else [])
     learn = Learner(dls, model, loss_func=loss, metrics=metrics, splitter=generator_splitter(config.arch), wd=config.weight_decay, **kwargs)
@@ -176,8 +183,8 @@ def check_run_folder(
 
 def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint):
     "The run's learner with the data of one stage: built (and restored from `checkpoint`) the first time, given new data after"
-    dls = pairs_dataloaders(pairs, size, bs, config.valid_pct, config.seed, config.min_scale, config.repeat,
-                            num_workers=config.num_workers, device=device, valid_scale=config.valid_scale)
+    dls = pairs_dataloaders(pairs, size, bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
+                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify)
     if learn is not None:
         learn.dls = dls
         return learn
@@ -219,7 +226,7 @@ def pretrain_generator(
     if finished: learn.model.load_state_dict(torch.load(folder/GENERATOR_FILE, map_location='cpu', weights_only=True)['state_dict'])
     elif not rank_distrib():
         save_generator(learn.model, folder/GENERATOR_FILE, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
-                       residual=config.residual, y_range=(-3.0, 3.0), blur=True, loss=config.loss, recipe=config.recipe)
+                       residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, loss=config.loss, recipe=config.recipe)
         (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn
 

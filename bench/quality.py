@@ -1,0 +1,126 @@
+"""Quality benchmark: do the models enhance real photos that no stage trained on?
+
+    python bench/quality.py TRAIN BENCH                    # `gan-enhance run TRAIN --recipe cpu`, then every model on BENCH's sets
+    python bench/quality.py TRAIN BENCH --run data/q/run   # score a finished run folder instead of training
+    python bench/quality.py TRAIN BENCH --mode x4          # the cpu recipe's MSE generator on x4 pairs, against bicubic on Set14 x4
+    python bench/quality.py PHOTOS PHOTOS --recipe tiny    # the code path in seconds (what the tests run, on sample photos)
+
+TRAIN is a folder of photos to train on (here ../shared/data/train/BSDS400); BENCH is a folder of benchmark
+sets (sub-folders such as Set5, Set14, BSD100) or of photos. Benchmark photos are crappified with the training
+preset and a seed other than training's (`--bench-seed`), scored at full resolution against the input (the
+low-quality image upscaled bicubically), and shown at full resolution in `crops_<set>.png`. Everything goes to
+`--out`: `quality.md` (the tables), `summary.csv`, `by_degradation.csv` and the example grids.
+"""
+import argparse, json, sys, time
+from pathlib import Path
+
+import pandas as pd
+
+from gan_enhance.core import photo_files
+from gan_enhance.crappify import crappify_folder
+from gan_enhance.evaluate import evaluate, INPUT
+from gan_enhance.pipeline import pipeline_config, run_pipeline, markdown_table
+from gan_enhance.pretrain import recipe, pretrain_generator
+
+MODELS = ('gen_mse', 'gen_feature', 'gan_mse', 'gan_feature')
+PUBLISHED_X4 = {'Set14': {'bicubic (published)': (26.00, 0.7027), 'SRResNet (published)': (28.49, 0.7817)},
+                'Set5': {'bicubic (published)': (28.42, 0.8104), 'SRResNet (published)': (32.05, 0.9019)}}
+
+
+def benchmark_sets(bench:Path)->dict:
+    "{name: folder} of the benchmark sets under `bench` (its sub-folders holding photos), or `bench` itself"
+    sets = {d.name: d for d in sorted(bench.iterdir()) if d.is_dir() and not d.name.startswith('.') and len(photo_files(d))}
+    return sets or {bench.name: bench}
+
+
+def score_sets(sets:dict, models:dict, out:Path, preset:str, seed:int, n_show:int, **kwargs)->tuple:
+    "Crappify each set with `preset` and `seed`, score the input and `models` on all of it, save its tables and crop grid"
+    summaries, breakdowns = [], []
+    for name, folder in sets.items():
+        start = time.perf_counter()
+        pairs = out/'pairs'/name
+        crappify_folder(folder, pairs, preset=preset, seed=seed, n_workers=0, progress=False)
+        result = evaluate(pairs, models, sample=None, n_show=n_show, progress=False, **kwargs)
+        result.save(out/'evaluation'/name)
+        result.crop_grid(size=128, zoom=2).save(out/f'crops_{name}.png')
+        summary = result.summary()[['psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'images']]
+        summaries.append(summary.assign(set=name).reset_index().rename(columns={'index': 'model'}))
+        breakdown = result.by_degradation()
+        if len(breakdown): breakdowns.append(breakdown.assign(set=name))
+        print(f"[{name}] {len(result.per_image.relpath.unique())} photos scored in {time.perf_counter() - start:.0f} s", flush=True)
+    table = pd.concat(summaries, ignore_index=True).set_index(['set', 'model'])
+    return table, (pd.concat(breakdowns) if breakdowns else pd.DataFrame())
+
+
+def write_results(out:Path, title:str, table:pd.DataFrame, breakdown:pd.DataFrame, notes:list):
+    "Print the tables and write them to `out` (quality.md, summary.csv, by_degradation.csv)"
+    table.to_csv(out/'summary.csv')
+    if len(breakdown): breakdown.to_csv(out/'by_degradation.csv')
+    md = [f"# {title}", "", *notes, "", "## PSNR (dB) and SSIM per set; gain = mean per-image difference from the input", "",
+          markdown_table(table, 3), ""]
+    if len(breakdown): md += ["## PSNR gain over the input by degradation", "", markdown_table(breakdown, 2), ""]
+    md += [f"Example crops at full resolution: {', '.join(p.name for p in sorted(out.glob('crops_*.png')))}"]
+    (out/'quality.md').write_text('\n'.join(md) + '\n')
+    print('\n'.join(md))
+
+
+def gan_mode(args):
+    "The cpu recipe's whole pipeline on TRAIN (or a finished run), all four models scored on every benchmark set"
+    out = Path(args.out)
+    run = Path(args.run) if args.run else out/'run'
+    if not args.run:
+        start = time.perf_counter()
+        run_pipeline(args.train, run, pipeline_config(args.recipe, seed=args.seed), device=args.device)
+        print(f"Pipeline ({args.recipe}) finished in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
+    settings = json.loads((run/'run.json').read_text())
+    preset = settings['pipeline']['preset']
+    if args.bench_seed == settings['pipeline']['seed']: sys.exit("--bench-seed must differ from the training seed")
+    models = {name: run/'models'/name for name in MODELS if (run/'models'/name/'generator.pth').exists()}
+    table, breakdown = score_sets(benchmark_sets(Path(args.bench)), models, out, preset, args.bench_seed, args.n_show, device=args.device)
+    stages = pd.DataFrame(settings['stages'])
+    notes = [f"Models trained by `{run}` (recipe `{settings['pipeline']['recipe']}`, {settings['pairs']} photos from {settings['photos']}, "
+             f"crappify preset `{preset}` seed {settings['pipeline']['seed']}); benchmark photos crappified with the same preset and seed "
+             f"{args.bench_seed}, scored on RGB at full resolution.", "",
+             "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min."]
+    write_results(out, 'Quality benchmark: held-out real photos', table, breakdown, notes)
+
+
+def x4_mode(args):
+    "The cpu recipe's MSE generator trained on bicubic x4 pairs of TRAIN, scored on the benchmark sets at x4 (Y channel, 4-pixel border)"
+    out = Path(args.out)
+    pairs = out/'train_pairs'
+    crappify_folder(args.train, pairs, preset='x4', seed=args.seed, progress=False)
+    changes = dict(unfrozen_epochs=args.epochs) if args.epochs else {}
+    config = recipe(args.recipe, loss='mse', seed=args.seed, **changes)
+    start = time.perf_counter()
+    pretrain_generator(pairs, config, out/'gen_mse_x4', device=args.device)
+    minutes = (time.perf_counter() - start) / 60
+    table, _ = score_sets(benchmark_sets(Path(args.bench)), {'gen_mse_x4': out/'gen_mse_x4'}, out, 'x4', args.bench_seed, args.n_show,
+                          y_channel=True, crop=4, device=args.device)
+    rows = [dict(set=s, model=m, **{'psnr mean': p, 'ssim mean': q}) for s, refs in PUBLISHED_X4.items() if s in table.index.get_level_values(0)
+            for m, (p, q) in refs.items()]
+    if rows: table = pd.concat([table, pd.DataFrame(rows).set_index(['set', 'model'])]).sort_index(level=0, sort_remaining=False)
+    notes = [f"`{config.recipe}` recipe, MSE loss, on bicubic x4 pairs of {args.train} ({config.unfrozen_epochs} epochs, "
+             f"{minutes:.1f} min of training). Y channel, 4-pixel border; `{INPUT}` is Pillow's bicubic upscaling of the x4 input."]
+    write_results(out, 'Quality benchmark: x4 super-resolution', table, pd.DataFrame(), notes)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('train', help='folder of training photos')
+    parser.add_argument('bench', help='folder of benchmark sets (sub-folders) or of photos: evaluation only')
+    parser.add_argument('--mode', choices=('gan', 'x4'), default='gan', help='all four models on the seed preset, or the MSE generator at x4')
+    parser.add_argument('--recipe', default='cpu', help='recipe of the training stages (cpu; tiny for a check in seconds)')
+    parser.add_argument('--run', help='a finished run folder to score instead of training (gan mode)')
+    parser.add_argument('--out', default='data/quality', help='output folder')
+    parser.add_argument('--seed', type=int, default=42, help='training seed')
+    parser.add_argument('--bench-seed', type=int, default=2026, help='crappify seed of the benchmark photos (not the training seed)')
+    parser.add_argument('--epochs', type=int, help='x4 mode: training epochs (default: the recipe\'s)')
+    parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')
+    parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')
+    args = parser.parse_args()
+    Path(args.out).mkdir(parents=True, exist_ok=True)
+    (x4_mode if args.mode == 'x4' else gan_mode)(args)
+
+
+if __name__ == '__main__': main()
