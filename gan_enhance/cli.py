@@ -17,8 +17,7 @@ from typing import Annotated
 from fastcore.docments import docments
 from fastcore.script import anno_parser
 
-from .crappify import crappify_folder, summarize
-from .generator import generator_file
+from .core import generator_file, WeightsUnavailable
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(
@@ -31,6 +30,7 @@ def crappify(
     force:bool=False, # remake pairs that exist, even ones made with other settings
 )->int: # exit code: 0 when at least one pair was made
     "Turn a folder of photos into (low, high) training pairs, with a manifest of what was done to each"
+    from gan_enhance.crappify import crappify_folder, summarize
     manifest = crappify_folder(src, dest, preset=preset, seed=seed, n_workers=n_workers, max_size=max_size, force=force)
     print(summarize(manifest, dest))
     return 0 if (manifest.status == 'ok').any() else 1
@@ -96,9 +96,9 @@ def critic(
     "Save a pretrained generator's predictions and pretrain a critic on them against the originals"
     from gan_enhance.critic import gan_recipe, critic_stage, CRITIC_FILE
     from gan_enhance.pretrain import recipe as run_recipe
+    config, name = gan_recipe(recipe, **changes), _recipe_name(recipe)  # options are checked before any file is read
     path = generator_file(generator)
     out, predictions = Path(out or path.parent), Path(predictions or Path('data/generated')/path.parent.name)
-    config, name = gan_recipe(recipe, **changes), _recipe_name(recipe)
     learn = critic_stage(pairs, path, config, predictions, out, pretrained=not random_weights and run_recipe(name).pretrained, device=device)
     print(f"Critic: {out/CRITIC_FILE}  (validation loss, accuracy: {[round(float(v), 4) for v in learn.validate()]})")
     return 0
@@ -118,12 +118,12 @@ def gan(
     from gan_enhance.gan import train_gan
     from gan_enhance.generator import GENERATOR_FILE, load_generator
     from gan_enhance.pretrain import recipe as run_recipe
-    run = Path(pretrained_run)
+    config, run = gan_recipe(recipe, **changes), Path(pretrained_run)  # options are checked before any file is read
     pretrained_file, critic_file = generator_file(run), run/CRITIC_FILE
     if not critic_file.exists(): raise FileNotFoundError(f"No critic in {run}: run `gan-enhance critic PAIRS --generator {run}` first")
     loss = load_generator(pretrained_file)[1].get('loss', 'mse')
     out, name = Path(out or f'models/gan_{loss}'), _recipe_name(recipe)
-    train_gan(pairs, pretrained_file, critic_file, gan_recipe(recipe, **changes), out, restart=restart,
+    train_gan(pairs, pretrained_file, critic_file, config, out, restart=restart,
               pretrained=not random_weights and run_recipe(name).pretrained, device=device)
     print(f"GAN generator: {out/GENERATOR_FILE}  (history: {out/'history.csv'})")
     return 0
@@ -154,10 +154,11 @@ def export(
     generator:str, # generator file or run folder
     out:str, # the .onnx file to write
     no_check:bool=False, # skip comparing ONNX Runtime's output with PyTorch's
+    force:bool=False, # replace an existing .onnx file
 )->int: # exit code
     "Export a generator to ONNX (dynamic batch, height and width; images in [0, 1], sides multiples of 32)"
     from gan_enhance.enhance import export_onnx
-    difference = export_onnx(generator_file(generator), out, check=not no_check)
+    difference = export_onnx(generator_file(generator), out, check=not no_check, force=force)
     print(f"ONNX model: {out}" + ('' if difference is None else f"  (largest difference from PyTorch: {difference:.2g})"))
     return 0
 
@@ -231,7 +232,6 @@ def main(
     argv:list|None=None, # the arguments after `gan-enhance` (default: the command line's)
 )->int: # exit code
     "Entry point of the `gan-enhance` console script"
-    from gan_enhance.generator import WeightsUnavailable
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
         print(usage())

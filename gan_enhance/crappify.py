@@ -240,6 +240,7 @@ class Crappifier:
         if len(set(names)) != len(names): raise ValueError(f"Each operation may appear once: {names}")
         text = next((o for o in self.operations if isinstance(o, Text)), None)
         if text and text.source == 'quality' and 'jpeg' not in names: raise ValueError("Text(source='quality') needs a Jpeg operation")
+        if max_size is not None and max_size < 16: raise ValueError(f"max-size must be at least 16 pixels (got {max_size})")
         self.max_size, self.name = max_size, name
 
     @classmethod

@@ -40,6 +40,9 @@ from .pretrain import training_context
 @dataclass(frozen=True)
 class GANConfig(Config):
     "Everything the critic and GAN stages depend on; saved beside what they write"
+    ranges = dict(size=(32, 8192), bs=(1, 65536), critic_epochs=(0, 1000000000), critic_lr=(1e-9, 10), critic_filters=(1, 4096), gan_epochs=(0, 1000000000),
+                  gan_lrs=(1e-12, 10), critic_thresh=(0, 100), weights_gen=(0, 1e6), clip=(0, 100), mult_lr=(1e-6, 1e6), valid_pct=(0, 0.9),
+                  repeat=(1, 1000000000), min_scale=(0.01, 1), valid_scale=(0.01, 1), critic_photos=(2, 1000000000), num_workers=(0, 4096))
     recipe:str='full' # name of the recipe this came from
     size:int=256 # image size of critic and GAN training
     bs:int=12 # batch size

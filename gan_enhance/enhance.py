@@ -113,6 +113,7 @@ class Enhancer:
         if tile_size % 32 or tile_size < 64: raise ValueError(f"tile_size must be a multiple of 32, at least 64 (got {tile_size})")
         if not 0 <= overlap <= tile_size // 4: raise ValueError(f"overlap must be between 0 and tile_size/4 = {tile_size // 4} (got {overlap})")
         if scale <= 0: raise ValueError(f"scale must be positive (got {scale})")
+        if batch_size < 1: raise ValueError(f"batch_size must be at least 1 (got {batch_size})")
         self.device = torch.device(device or default_device())
         self.config = {}
         if isinstance(generator, (str, Path)): generator, self.config = load_generator(generator)
@@ -257,8 +258,12 @@ def export_onnx(
     path:Path|str, # the .onnx file to write (atomically)
     check:bool=True, # compare ONNX Runtime with PyTorch on two image sizes
     tolerance:float=1e-3, # largest difference allowed by the check, on [0, 1] images
+    force:bool=False, # replace an existing .onnx file
 )->float|None: # the largest difference found by the check
     "Export a generator to ONNX with dynamic batch, height and width (multiples of 32), checked against PyTorch"
+    path = Path(path)
+    if path.suffix.lower() != '.onnx': raise ValueError(f"{path}: an ONNX file's name ends in .onnx (this keeps the export from replacing a generator file)")
+    if path.exists() and not force: raise ValueError(f"{path} exists: choose another name, or pass force to replace it")
     try:
         import onnx, onnxscript  # noqa: F401  (torch.onnx's exporter needs both)
         from torch.export import Dim

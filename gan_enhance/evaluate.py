@@ -101,11 +101,17 @@ def _quality_bucket(q):
     if pd.isna(q): return 'no JPEG'
     return '10-30' if q <= 30 else '31-50' if q <= 50 else '51-70' if q <= 70 else '71-95'
 
+def _factor_bucket(f, low:float, high:float):
+    "A factor drawn per photo, as below `low`, between, or above `high`"
+    if pd.isna(f): return 'not applied'
+    return f'< {low:g}' if f < low else f'> {high:g}' if f > high else f'{low:g}-{high:g}'
+
 class Evaluation:
     "Per-image scores of several models on the same images, with summaries and plots"
     def __init__(self, per_image:pd.DataFrame, manifest:pd.DataFrame, models:list, shown:list, settings:dict):
         self.models, self.shown, self.settings = models, shown, settings
-        degradation = [c for c in manifest.columns if c in ('jpeg_quality', 'text', 'dither', 'contrast', 'blur', 'noise', 'downscale_factor', 'downscale_short_side')]
+        degradation = [c for c in manifest.columns if c in ('jpeg_quality', 'text', 'dither', 'contrast', 'contrast_contrast', 'contrast_brightness',
+                                                             'blur', 'noise', 'downscale_factor', 'downscale_short_side')]
         self.per_image = per_image.merge(manifest[['relpath'] + degradation], on='relpath', how='left')
 
     def wide(self, metric:str='psnr')->pd.DataFrame:
@@ -123,12 +129,15 @@ class Evaluation:
         return stats.loc[self.models]
 
     def by_degradation(self, metric:str='psnr')->pd.DataFrame:
-        "Mean gain over the input in `metric`, per model, by JPEG-quality bucket and by whether text or dithering was applied"
+        "Mean gain over the input in `metric`, per model, by JPEG quality, downscale, contrast and brightness factor, and whether text or dithering was applied"
         wide = self.wide(metric)
         gain = wide.sub(wide[INPUT], axis=0).drop(columns=INPUT)
         facts = self.per_image.drop_duplicates('relpath').set_index('relpath').loc[gain.index]
         groups = {}
         if 'jpeg_quality' in facts: groups['JPEG quality'] = facts.jpeg_quality.map(_quality_bucket)
+        if 'downscale_factor' in facts and facts.downscale_factor.nunique() > 1: groups['downscale factor'] = facts.downscale_factor.map(lambda f: _factor_bucket(f, 2.67, 3.33))
+        if 'contrast_contrast' in facts: groups['contrast factor'] = facts.contrast_contrast.map(lambda f: _factor_bucket(f, 0.85, 1.15))
+        if 'contrast_brightness' in facts: groups['brightness factor'] = facts.contrast_brightness.map(lambda f: _factor_bucket(f, 0.93, 1.07))
         for col in ('text', 'dither'):
             if col in facts: groups[col] = facts[col].map(lambda v: 'yes' if v in (True, 'True') else 'no')
         tables = [gain.groupby(key).mean().assign(images=gain.groupby(key).size()).set_index(pd.MultiIndex.from_product([[name], sorted(set(key))]))
