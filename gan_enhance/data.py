@@ -136,11 +136,12 @@ def scene_split(
 )->tuple: # (training indices, validation indices)
     "A seeded split that keeps every scene (`scene_of`) on one side, so no near-duplicate of a training photo is held out"
     scenes = pd.Series([scene_of(r) for r in relpaths])
-    sizes = scenes.value_counts(sort=False)
-    order = sizes.index[np.random.default_rng(seed).permutation(len(sizes))]
-    target, held = int(valid_pct * len(scenes)), []
+    sizes = scenes.value_counts(sort=False).to_dict()
+    names = list(sizes)
+    order = [names[i] for i in np.random.default_rng(seed).permutation(len(names))]
+    target, held, n_held = int(valid_pct * len(scenes)), [], 0
     for scene in order:
-        if sum(sizes[s] for s in held) + sizes[scene] <= target: held.append(scene)
+        if n_held + sizes[scene] <= target: held.append(scene); n_held += sizes[scene]
     if target and not held: held = [order[0]]
     is_valid = scenes.isin(held).to_numpy()
     return list(np.flatnonzero(~is_valid)), list(np.flatnonzero(is_valid))
