@@ -11,7 +11,7 @@ __all__ = ['RESAMPLING', 'WORDS', 'OPERATIONS', 'PRESETS', 'LOSSLESS_SUFFIX', 'J
            'show_pairs']
 
 # %% ../nbs/01_crappify.ipynb #558a609f
-import io, json, random, shutil
+import dataclasses, io, json, multiprocessing, os, random, shutil
 from dataclasses import dataclass, asdict
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +23,7 @@ from fastcore.basics import defaults, ifnone
 from fastcore.foundation import L
 from fastcore.parallel import parallel
 
-from .core import SkipImage, open_rgb, photo_info, photo_files, atomic_path
+from .core import SkipImage, open_rgb, photo_info, scan_photos, atomic_path, check_ranges, remove_partial_files, MAX_PIXELS
 
 # %% ../nbs/01_crappify.ipynb #51adf922
 def draw(
@@ -46,6 +46,9 @@ class Operation:
     "A degradation: `sample` draws an image's parameters from its random stream, `apply` uses them"
     p:float=1.0 # probability that the operation is applied to an image
     name = 'operation'
+    ranges = {}  # {field: (lowest, highest)} allowed (each item of a range or of choices), besides p's 0..1
+
+    def __post_init__(self): check_ranges(self, {'p': (0, 1), **self.ranges}, f"{self.name}: ")
 
     def sample(self, rng:random.Random)->dict: return {} # this image's parameters, without the name prefix
     def apply(self, img:Image.Image, params:dict)->Image.Image: return img # the degraded image
@@ -61,8 +64,10 @@ class Downscale(Operation):
     resample:str|tuple='bilinear' # Pillow filter (nearest, box, bilinear, hamming, bicubic, lanczos), or several to draw from
     min_side:int=8 # skip images whose downscaled shorter side would be below this
     name = 'downscale'
+    ranges = dict(factor=(1, 64), short_side=(1, 65535), min_side=(1, 65535))
 
     def __post_init__(self):
+        super().__post_init__()
         if (self.factor is None) == (self.short_side is None): raise ValueError("Downscale needs exactly one of `factor` or `short_side`")
         for o in L(self.resample):
             if o not in RESAMPLING: raise ValueError(f"Unknown resampling {o!r}: use one of {', '.join(RESAMPLING)}")
@@ -99,9 +104,11 @@ class Jpeg(Operation):
     "Re-encode as JPEG at a random quality"
     quality:int|tuple=(10, 70) # JPEG quality (1-95), or a range
     name = 'jpeg'
+    ranges = dict(quality=(1, 100))
 
     def sample(self, rng): return dict(quality=draw(rng, self.quality))
     def encode(self, img, params)->bytes:
+        if max(img.size) > 65535: raise SkipImage(f"too large for JPEG: {img.width}x{img.height} (JPEG sides stop at 65,535 px)")
         buffer = io.BytesIO()
         img.save(buffer, 'JPEG', quality=params['quality'])
         return buffer.getvalue()
@@ -117,6 +124,7 @@ class Blur(Operation):
     "Gaussian blur"
     radius:float|tuple=(0.5, 1.5) # blur radius in pixels, or a range
     name = 'blur'
+    ranges = dict(radius=(0, 100))
 
     def sample(self, rng): return dict(radius=draw(rng, self.radius))
     def apply(self, img, params): return img.filter(ImageFilter.GaussianBlur(params['radius']))
@@ -126,6 +134,7 @@ class Noise(Operation):
     "Additive Gaussian noise"
     sigma:float|tuple=(2.0, 10.0) # standard deviation on the 0-255 scale, or a range
     name = 'noise'
+    ranges = dict(sigma=(0, 255))
 
     def sample(self, rng): return dict(sigma=draw(rng, self.sigma), seed=rng.getrandbits(32))
     def apply(self, img, params):
@@ -139,6 +148,7 @@ class Contrast(Operation):
     contrast:float|tuple=(0.6, 1.4) # contrast factor (1: unchanged), or a range
     brightness:float|tuple=(0.8, 1.2) # brightness factor (1: unchanged), or a range
     name = 'contrast'
+    ranges = dict(contrast=(0, 100), brightness=(0, 100))
 
     def sample(self, rng): return dict(contrast=draw(rng, self.contrast), brightness=draw(rng, self.brightness))
     def apply(self, img, params):
@@ -150,6 +160,7 @@ class Dither(Operation):
     "Reduce to a small adaptive palette with Floyd-Steinberg dithering"
     colors:int|tuple=(16, 64) # palette size, or a range
     name = 'dither'
+    ranges = dict(colors=(2, 256))
 
     def sample(self, rng): return dict(colors=draw(rng, self.colors))
     def apply(self, img, params):
@@ -175,8 +186,10 @@ class Text(Operation):
     color:str|tuple='white' # 'white', 'random', or an (R, G, B) tuple
     region:float=0.5 # the text starts in the top-left `region` fraction of each side (0.5: top-left quadrant; 1: anywhere)
     name = 'text'
+    ranges = dict(n_words=(0, 1000), size=(0.001, 1), region=(0, 1))
 
     def __post_init__(self):
+        super().__post_init__()
         if self.source not in ('words', 'quality'): raise ValueError(f"Text source must be 'words' or 'quality', not {self.source!r}")
 
     def sample(self, rng):
@@ -220,6 +233,16 @@ def _tuples(o):
     "JSON gives lists where the settings had tuples"
     return tuple(o) if isinstance(o, list) else o
 
+def _operation(o):
+    "An `Operation` from itself or from its settings dict, with a one-line error for an unknown operation or setting"
+    if isinstance(o, Operation): return o
+    if not isinstance(o, dict) or o.get('op') not in OPERATIONS:
+        raise ValueError(f"Unknown operation {o.get('op') if isinstance(o, dict) else o!r}: use one of {', '.join(OPERATIONS)}")
+    try: return OPERATIONS[o['op']](**{k: _tuples(v) for k, v in o.items() if k != 'op'})
+    except TypeError as e:
+        fields = ', '.join(f.name for f in dataclasses.fields(OPERATIONS[o['op']]))
+        raise ValueError(f"{o['op']}: {str(e).split('() ')[-1]} (its settings: {fields})") from e
+
 def image_key(
     seed:int, # the data set's seed
     relpath:str, # the image's path relative to the source folder, with '/' separators
@@ -234,8 +257,7 @@ class Crappifier:
         max_size:int|None=None, # cap on the longer side of the high-quality image (None: keep the photo's size)
         name:str='custom', # a name for reports
     ):
-        self.operations = [OPERATIONS[o['op']](**{k: _tuples(v) for k, v in o.items() if k != 'op'}) if isinstance(o, dict) else o
-                           for o in operations]
+        self.operations = [_operation(o) for o in operations]
         names = [o.name for o in self.operations]
         if len(set(names)) != len(names): raise ValueError(f"Each operation may appear once: {names}")
         text = next((o for o in self.operations if isinstance(o, Text)), None)
@@ -251,12 +273,16 @@ class Crappifier:
         "A crappifier from a preset name, a JSON configuration file or a dict"
         if isinstance(preset, dict): return cls.from_dict(preset, max_size)
         if str(preset) in PRESETS: return cls(PRESETS[str(preset)], max_size, str(preset))
-        if Path(preset).suffix == '.json' and Path(preset).is_file(): return cls.from_dict(json.loads(Path(preset).read_text()), max_size)
+        if Path(preset).suffix == '.json' and Path(preset).is_file():
+            try: return cls.from_dict(json.loads(Path(preset).read_text()), max_size)
+            except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"Preset {preset}: {e}") from e
         raise ValueError(f"Unknown preset {preset!r}: use one of {', '.join(PRESETS)} or a JSON file")
 
     @classmethod
     def from_dict(cls, d:dict, max_size:int|None=None):
         "A crappifier from `to_dict`'s output"
+        if not isinstance(d, dict) or not isinstance(d.get('operations'), list):
+            raise ValueError("a preset is a JSON object with a list of \"operations\", e.g. {\"operations\": [{\"op\": \"jpeg\", \"quality\": [10, 70]}]}")
         return cls(d['operations'], ifnone(max_size, d.get('max_size')), d.get('name', 'custom'))
 
     def to_dict(self)->dict: return dict(name=self.name, max_size=self.max_size, operations=[o.settings() for o in self.operations])
@@ -328,6 +354,25 @@ def _save(img:Image.Image, dest:Path, quality:int):
 def _image_size(path):
     with Image.open(path) as img: return img.size
 
+def _existing_pair(
+    source:Path, # the photo
+    high_path:Path, # its high-quality side
+    low_path:Path, # its low-quality side, written last (atomically): it marks a complete pair
+)->tuple|None: # (facts about the source, high size, low size), or None when the pair must be made
+    "What a resumed run needs of a pair made before; None when there is none, or it or its source can't be read any more"
+    if not low_path.exists(): return None
+    try:
+        with Image.open(source) as img: info = photo_info(img)
+        return info, _image_size(high_path), _image_size(low_path)
+    except (OSError, SyntaxError, ValueError): return None  # e.g. hr/ deleted, or the source replaced by a broken file: make it again
+
+def _stop_if_orphaned():
+    "In a worker process whose parent (the run) was killed, exit instead of going on writing pairs"
+    parent = multiprocessing.parent_process()
+    if parent is not None and not parent.is_alive(): os._exit(1)
+
+_FAILURES = (OSError, SyntaxError, ValueError, MemoryError)  # what one photo's decoding, degrading or writing may raise
+
 def crappify_one(
     relpath:str, # the photo's path relative to `src`, with '/' separators
     src:Path, # the source folder
@@ -335,18 +380,20 @@ def crappify_one(
     crappifier:Crappifier, # what to do to it
     seed:int, # the data set's seed
     force:bool=False, # redo a pair that already exists
-    max_pixels:int=Image.MAX_IMAGE_PIXELS, # refuse larger images
+    max_pixels:int=MAX_PIXELS, # refuse larger images
     high_quality:int=95, # JPEG quality of a high-quality side that had to be re-encoded
 )->dict: # the photo's manifest row
     "Make one photo's (low, high) pair, or say why it was skipped"
+    _stop_if_orphaned()
     params = crappifier.sample(image_key(seed, relpath))
     low_rel, high_rel = pair_paths(relpath, crappifier.ends_with_jpeg(params))
     row = dict(relpath=relpath, status='ok', reason='', lr=low_rel, hr=high_rel, seed=seed, resumed=False)
     low_path, high_path = dest/low_rel, dest/high_rel
     try:
-        if not force and low_path.exists():  # the low side is written last, atomically: it marks a complete pair
-            with Image.open(src/relpath) as img: row.update(photo_info(img), resumed=True)
-            high_size, low_size = _image_size(high_path), _image_size(low_path)
+        existing = None if force else _existing_pair(src/relpath, high_path, low_path)
+        if existing:
+            info, high_size, low_size = existing
+            row.update(info, resumed=True)
         else:
             img, info = open_rgb(src/relpath, max_pixels=max_pixels)
             row.update(info)
@@ -361,13 +408,16 @@ def crappify_one(
                 else: (low if encoded is None else decode(encoded)).save(tmp, 'PNG', compress_level=1)
             high_size, low_size = high.size, low.size
         (row['hr_width'], row['hr_height']), (row['lr_width'], row['lr_height']) = high_size, low_size
-    except SkipImage as e: row.update(status='skipped', reason=str(e), lr='', hr='')
+    except (SkipImage, *_FAILURES) as e:
+        row.update(status='skipped', reason=str(e) if isinstance(e, SkipImage) else f"failed: {type(e).__name__}: {e}", lr='', hr='')
+        for path in (low_path, high_path): path.unlink(missing_ok=True)  # no stale pair of a photo that is skipped now
     return {**row, **params}
 
 # %% ../nbs/01_crappify.ipynb #01aa4aaf
 def _check_folders(src:Path, dest:Path):
     src, dest = src.resolve(), dest.resolve()
     if not src.is_dir(): raise FileNotFoundError(f"Source folder not found: {src}")
+    if dest.exists() and not dest.is_dir(): raise ValueError(f"The output {dest} is a file: crappify writes a folder (lr/, hr/, manifest.csv)")
     if dest == src or src in dest.parents: raise ValueError(f"The output folder {dest} must not be inside the source folder {src}: crappify never writes into its source")
     for side in ('lr', 'hr'):
         if dest/side == src or dest/side in src.parents: raise ValueError(f"The source folder {src} is inside the output's {side}/ folder: pick another output folder")
@@ -391,7 +441,7 @@ def crappify_folder(
     n_workers:int|None=None, # processes (None: all CPU cores; 0: in this process)
     max_size:int|None=None, # cap on the longer side of the high-quality images
     force:bool=False, # remake pairs that exist, even if made with other settings
-    max_pixels:int=Image.MAX_IMAGE_PIXELS, # skip images with more pixels (decompression bombs)
+    max_pixels:int=MAX_PIXELS, # skip images with more pixels (decompression bombs)
     progress:bool=True, # show a progress bar
 )->pd.DataFrame: # the manifest: one row per photo
     "Crappify every photo below `src` into (low, high) pairs in `dest`, with a manifest of what was done to each"
@@ -399,14 +449,32 @@ def crappify_folder(
     _check_folders(src, dest)
     crappifier = Crappifier.from_preset(preset, max_size)
     _check_settings(dest, dict(crappifier=crappifier.to_dict(), seed=seed, max_pixels=max_pixels), force)
-    relpaths = [p.relative_to(src).as_posix() for p in photo_files(src)]
     n_workers = ifnone(n_workers, defaults.cpus)
+    if n_workers < 0: raise ValueError(f"n-workers must be 0 (no extra processes) or more (got {n_workers})")
+    for side in ('lr', 'hr'): remove_partial_files(dest/side, recursive=True)  # a killed run's half-written files
+    files, unreadable = scan_photos(src)
+    relpaths = [p.relative_to(src).as_posix() for p in files]
+    skipped = [_skipped_row(p.relative_to(src).as_posix(), why, seed) for p, why in unreadable]
+    skipped += [_skipped_row(r, "the file name is not valid UTF-8: rename the file to use it", seed) for r in relpaths if not _utf8(r)]
+    relpaths = [r for r in relpaths if _utf8(r)]
     chunksize = max(1, min(64, len(relpaths) // (max(n_workers, 1) * 4)))  # few, large chunks: less hand-over between processes
-    rows = parallel(crappify_one, relpaths, src=src, dest=dest, crappifier=crappifier, seed=seed, force=force,
-                    max_pixels=max_pixels, n_workers=n_workers, chunksize=chunksize, progress=progress and len(relpaths) > 1)
-    manifest = pd.DataFrame(list(rows), columns=_columns(rows)).astype({c: 'Int64' for c in _INT_COLUMNS})
+    rows = list(parallel(crappify_one, relpaths, src=src, dest=dest, crappifier=crappifier, seed=seed, force=force,
+                         max_pixels=max_pixels, n_workers=n_workers, chunksize=chunksize, progress=progress and len(relpaths) > 1))
+    rows += skipped  # entries that can't be photos come last, in their sorted order
+    manifest = pd.DataFrame(rows, columns=_columns(rows)).astype({c: 'Int64' for c in _INT_COLUMNS})
     with atomic_path(dest/MANIFEST_FILE) as tmp: manifest.to_csv(tmp, index=False)
     return manifest
+
+def _utf8(name:str)->bool:
+    "Whether a file name read from disk is valid UTF-8 (Python keeps undecodable bytes as surrogates, which no CSV can hold)"
+    try: name.encode('utf-8')
+    except UnicodeEncodeError: return False
+    return True
+
+def _skipped_row(relpath:str, reason:str, seed:int)->dict:
+    "The manifest row of an entry that is not made into a pair, its name printable whatever its bytes"
+    shown = relpath.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
+    return dict(relpath=shown, status='skipped', reason=reason, lr='', hr='', seed=seed, resumed=False)
 
 _FIRST_COLUMNS = ['relpath', 'status', 'reason', 'lr', 'hr', 'seed', 'resumed', 'source_format', 'source_mode', 'source_width',
                   'source_height', 'exif_orientation', 'hr_width', 'hr_height', 'lr_width', 'lr_height']

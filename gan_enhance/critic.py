@@ -31,7 +31,7 @@ from fastai.torch_core import Module
 from fastcore.basics import ifnone
 from fastprogress.fastprogress import progress_bar
 
-from .core import atomic_path, Config, choose_recipe
+from .core import atomic_path, Config, choose_recipe, load_weights, pick_device, ModelFileError, remove_partial_files
 from .data import pair_items, split_pairs
 from .generator import to_tensor, to_image, upscale, enhance_tensor, inference_model, vgg16_features, generator_file, load_generator
 from .pretrain import training_context
@@ -101,7 +101,8 @@ def save_predictions(
     relpaths:list|None=None, # only these photos (None: every pair)
 )->Path:
     "Save the generator's prediction for every pair, at the target's resolution, as lossless PNG"
-    device, dest = torch.device(device or default_device()), Path(dest)
+    device, dest = pick_device(device), Path(dest)
+    remove_partial_files(dest, recursive=True)  # what a killed run was writing
     model = inference_model(model, device)
     items = pair_items(pairs)
     if relpaths is not None: items = items[items.relpath.isin(set(relpaths))]
@@ -191,10 +192,13 @@ def save_critic(model:nn.Module, path:Path|str, config:GANConfig):
 
 def load_critic(path:Path|str, device='cpu')->nn.Module:
     "Rebuild a critic from `save_critic`'s file"
-    saved = torch.load(path, map_location='cpu', weights_only=True)
-    first_conv = next(v for k, v in saved['state_dict'].items() if v.ndim == 4 and not k.startswith('features.'))
-    model = create_critic(saved['config']['feature_critic'], pretrained=False, filters=first_conv.shape[0])  # the width it was saved with
-    model.load_state_dict(saved['state_dict'])
+    saved = load_weights(path, 'critic file')
+    try:
+        first_conv = next(v for k, v in saved['state_dict'].items() if v.ndim == 4 and not k.startswith('features.'))
+        model = create_critic(bool(saved['config']['feature_critic']), pretrained=False, filters=first_conv.shape[0])  # the width it was saved with
+        model.load_state_dict(saved['state_dict'])
+    except (KeyError, TypeError, AttributeError, StopIteration, RuntimeError) as e:
+        raise ModelFileError(f"{path} is not a critic file of this library, or its weights do not fit its configuration ({type(e).__name__}: {e})") from e
     return model.to(device)
 
 def pretrain_critic(
@@ -206,12 +210,13 @@ def pretrain_critic(
     device=None, # where to train
 )->Learner:
     "Pretrain a critic on originals against a generator's predictions, or load it if `folder` has one"
-    folder, device = Path(folder), torch.device(device or default_device())
+    folder, device = Path(folder), pick_device(device)
+    remove_partial_files(folder, (CRITIC_FILE, 'critic_config.json'))
     gc.collect()  # free earlier learners before building a new one
     set_seed(config.seed)
     learn = critic_learner(critic_dataloaders(pairs, generated, config, device), config, pretrained, path=folder, model_dir='.')
     if (folder/CRITIC_FILE).exists():
-        learn.model.load_state_dict(torch.load(folder/CRITIC_FILE, map_location='cpu', weights_only=True)['state_dict'])
+        learn.model.load_state_dict(load_critic(folder/CRITIC_FILE).state_dict())
         return learn
     if config.mixed_precision and device.type == 'cuda': learn.to_channelslast()
     with training_context(learn): learn.fit_one_cycle(config.critic_epochs, config.critic_lr)

@@ -24,11 +24,12 @@ from fastai.torch_core import default_device, set_seed, num_distrib, rank_distri
 from fastai.vision.gan import GANLearner, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss
 from fastcore.foundation import L
 
+from .core import load_weights, pick_device
 from .critic import GANConfig, load_critic, save_critic, CRITIC_FILE
 from .data import pairs_dataloaders
 from .generator import load_generator, save_generator, FeatureLoss, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
-from .pretrain import DivergenceGuard, RunCheckpoint, check_run_folder, training_context, CHECKPOINT_FILE, HISTORY_FILE
+from .pretrain import DivergenceGuard, RunCheckpoint, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done, CHECKPOINT_FILE, HISTORY_FILE
 
 # %% ../nbs/09_gan.ipynb #36a65b58
 class SwitcherTelemetry(Callback):
@@ -118,7 +119,7 @@ def train_gan(
     cbs=None, # extra callbacks
 )->GANLearner:
     "Fine-tune a pretrained generator against a pretrained critic; resumable; writes the GAN generator to `folder`"
-    folder, device = Path(folder), torch.device(device or default_device())
+    folder, device = Path(folder), pick_device(device)
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     check_run_folder(folder, config, restart, GAN_CONFIG_FILE, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE, CRITIC_FILE))
     set_seed(config.seed)
@@ -128,19 +129,14 @@ def train_gan(
     learn = gan_learner(dls, generator.train(), load_critic(critic_file), generator_loss_for(generator_config.get('loss', 'mse'), pretrained),
                         config, path=folder, model_dir='.')
     finished = (folder/GENERATOR_FILE).exists()
-    checkpoint = torch.load(folder/CHECKPOINT_FILE, map_location='cpu', weights_only=True) if (folder/CHECKPOINT_FILE).exists() and not finished else None
-    at_stage, at_epoch = (checkpoint['stage'], checkpoint['epoch']) if checkpoint else (0, 0)
-    history = checkpoint['history'] if checkpoint else []
-    if checkpoint:
-        learn.model.load_state_dict(checkpoint['model'])
-        learn.create_opt()
-        learn.opt.load_state_dict({k: L(v) for k, v in checkpoint['opt'].items()})
+    checkpoint, at_stage, at_epoch, history = read_checkpoint(folder, finished)
+    if checkpoint: restore_checkpoint(learn, checkpoint)  # the optimiser state carries on across GAN stages too
     for index, (epochs, lr) in enumerate(zip(config.gan_epochs, config.gan_lrs)):
-        done = epochs if finished or index < at_stage else at_epoch if index == at_stage else 0
+        done = epochs_done(index, epochs, finished, at_stage, at_epoch)
         if done == epochs: continue
         with training_context(learn, **distributed_kwargs()):  # generator and critic steps alternate: each leaves the other's weights unused
-            learn.fit(epochs, lr, start_epoch=done, cbs=[RunCheckpoint(folder, index, f'lr {lr:g}', history)] + list(cbs or []))
-    if finished: learn.model.generator.load_state_dict(torch.load(folder/GENERATOR_FILE, map_location='cpu', weights_only=True)['state_dict'])
+            learn.fit(epochs, lr, start_epoch=done, cbs=[RunCheckpoint(folder, index, f'lr {lr:g}', history, config.seed, done, checkpoint)] + list(cbs or []))
+    if finished: learn.model.generator.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib():
         save_generator(learn.model.generator, folder/GENERATOR_FILE, **{**generator_config, 'stage': 'gan', 'wgan': config.wgan})
         save_critic(learn.model.critic, folder/CRITIC_FILE, config)

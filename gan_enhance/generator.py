@@ -7,11 +7,11 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 # %% auto #0
 __all__ = ['OFFLINE_ENV', 'GENERATOR_KEYS', 'weights_path', 'imagenet_state_dict', 'backbone_meta', 'zero_last_conv',
            'ResidualGenerator', 'create_generator', 'generator_splitter', 'gram_matrix', 'vgg16_features',
-           'FeatureLoss', 'save_generator', 'load_generator', 'to_tensor', 'to_image', 'upscale', 'enhance_tensor',
-           'inference_model']
+           'FeatureLoss', 'generator_arguments', 'save_generator', 'load_generator', 'to_tensor', 'to_image', 'upscale',
+           'enhance_tensor', 'inference_model']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
-import copy, os, pickle
+import copy, os, warnings
 from pathlib import Path
 
 import torch
@@ -28,7 +28,7 @@ from fastai.vision.learner import create_body, model_meta, _default_meta
 from fastai.vision.models.unet import DynamicUnet
 from torchvision.models.vgg import make_layers, cfgs as vgg_configs
 
-from .core import atomic_path, WeightsUnavailable, GENERATOR_FILE, generator_file  # re-exported: their home is core, which the CLI imports without torch
+from .core import atomic_path, load_weights, ModelFileError, WeightsUnavailable, GENERATOR_FILE, generator_file  # re-exported: their home is core, which the CLI imports without torch
 from .metrics import denormalize
 
 # %% ../nbs/04_generator.ipynb #3941493c
@@ -93,8 +93,10 @@ def create_generator(
     backbone = torchvision.models.get_model(arch, weights=None)
     if pretrained: backbone.load_state_dict(imagenet_state_dict(arch, download))
     body = create_body(backbone, n_in=3, pretrained=pretrained, cut=backbone_meta(arch)['cut'])
-    unet = DynamicUnet(body, 3, (size, size), blur=blur, self_attention=self_attention,
-                       y_range=None if residual else y_range, norm_type=NormType.Weight, last_cross=last_cross)
+    with warnings.catch_warnings():  # fastai's ConvLayer still calls torch's old weight_norm; generator files keep its weight_g/weight_v names
+        warnings.filterwarnings('ignore', message=r'.*torch\.nn\.utils\.weight_norm. is deprecated', category=FutureWarning)
+        unet = DynamicUnet(body, 3, (size, size), blur=blur, self_attention=self_attention,
+                           y_range=None if residual else y_range, norm_type=NormType.Weight, last_cross=last_cross)
     return ResidualGenerator(unet) if residual else unet
 
 def generator_splitter(arch:str='resnet34'):
@@ -115,7 +117,9 @@ def gram_matrix(x:torch.Tensor)->torch.Tensor:
 
 def vgg16_features(pretrained:bool=True, download:bool|None=None)->nn.Module:
     "VGG-16 (batch norm) feature layers, frozen and in eval mode (the classifier, 120M parameters, is never built)"
-    features = make_layers(vgg_configs['D'], batch_norm=True)
+    with torch.random.fork_rng(devices=[]):  # random weights are the same in every process, whatever it drew before: a resumed run's loss is the loss it had
+        torch.manual_seed(0)
+        features = make_layers(vgg_configs['D'], batch_norm=True)
     if pretrained:
         state = imagenet_state_dict('vgg16_bn', download)
         features.load_state_dict({k[len('features.'):]: v for k, v in state.items() if k.startswith('features.')})
@@ -157,6 +161,23 @@ class FeatureLoss(Module):
 # %% ../nbs/04_generator.ipynb #2de05ae1
 GENERATOR_KEYS = ('arch', 'size', 'self_attention', 'residual', 'y_range', 'blur', 'last_cross')
 
+def generator_arguments(
+    config:dict, # a generator file's configuration
+    path:Path|str='generator file', # the file, for messages
+)->dict: # `create_generator`'s arguments
+    "`create_generator`'s arguments from a file's configuration, checked before anything is built (a huge `size` would allocate gigabytes)"
+    kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in config.items() if k in GENERATOR_KEYS}
+    problems = []
+    if kwargs.get('arch', 'resnet34') not in torchvision.models.list_models(module=torchvision.models): problems.append(f"unknown arch {kwargs['arch']!r}")
+    size = kwargs.get('size', 128)
+    if type(size) is not int or not 32 <= size <= 2048: problems.append(f"size {size!r} is not a whole number of pixels between 32 and 2048")
+    problems += [f"{k} {kwargs[k]!r} is not true or false" for k in ('self_attention', 'residual', 'blur', 'last_cross') if k in kwargs and type(kwargs[k]) is not bool]
+    y_range = kwargs.get('y_range')
+    if y_range is not None and not (isinstance(y_range, tuple) and len(y_range) == 2 and all(isinstance(v, (int, float)) for v in y_range)):
+        problems.append(f"y_range {y_range!r} is not two numbers")
+    if problems: raise ModelFileError(f"{path} has an invalid configuration: {'; '.join(problems)}")
+    return kwargs
+
 def save_generator(
     model:nn.Module, # a generator from `create_generator`
     path:Path|str, # file to write (atomically)
@@ -172,16 +193,14 @@ def load_generator(
 )->tuple: # (model in eval mode, its configuration)
     "Rebuild a generator from its file, without running any code from the file"
     path = generator_file(path)
-    try: saved = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as e:
-        raise ValueError(f"{path} is not a weights-only generator file (a pickled model or learner?); it was not loaded, "
-                         f"since unpickling can run code. Save generators with save_generator.") from e
-    if not isinstance(saved, dict) or not {'config', 'state_dict'} <= set(saved):
-        raise ValueError(f"{path} is not a generator file: expected 'config' and 'state_dict', found {type(saved).__name__}")
+    saved = load_weights(path, 'generator file')
+    if not {'config', 'state_dict'} <= set(saved) or not isinstance(saved['config'], dict):
+        raise ModelFileError(f"{path} is not a generator file: expected 'config' and 'state_dict', found {', '.join(map(str, saved)) or 'nothing'}")
     config = saved['config']
-    kwargs = {k: (tuple(v) if isinstance(v, list) else v) for k, v in config.items() if k in GENERATOR_KEYS}
-    model = create_generator(pretrained=False, **kwargs)
-    model.load_state_dict(saved['state_dict'])
+    model = create_generator(pretrained=False, **generator_arguments(config, path))
+    try: model.load_state_dict(saved['state_dict'])
+    except (RuntimeError, TypeError, AttributeError) as e:
+        raise ModelFileError(f"{path}: its weights do not fit the architecture its configuration names ({str(e).splitlines()[0]})") from e
     return model.to(device).eval(), config
 
 # %% ../nbs/04_generator.ipynb #34489b14

@@ -18,7 +18,7 @@ import torch
 from fastai.torch_core import default_device
 
 import gan_enhance
-from .core import Config, atomic_path, choose_recipe, sample_photos
+from .core import Config, atomic_path, choose_recipe, sample_photos, pick_device
 from .crappify import crappify_folder, summarize, MANIFEST_FILE
 from .data import pair_items, split_pairs
 from .generator import GENERATOR_FILE
@@ -193,7 +193,7 @@ def run_pipeline(
 )->Path: # the report (report.md)
     "The whole pipeline, from photos to a report; stages whose output exists are skipped"
     config, out = config or pipeline_config(), Path(out)
-    device = torch.device(device or default_device())
+    device = pick_device(device)
     photos = Path(photos) if photos else sample_photos(out/'photos')
     pairs, models, stages = out/'pairs', out/'models', Stages(verbose)
     if config.recipe == 'full' and device.type != 'cuda':

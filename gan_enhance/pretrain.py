@@ -6,26 +6,29 @@ Docs: https://gan-enhance.github.io/gan_enhance/pretrain.html.md"""
 
 # %% auto #0
 __all__ = ['RECIPES', 'LOSS_CHANGES', 'CONFIG_FILE', 'CHECKPOINT_FILE', 'HISTORY_FILE', 'RunConfig', 'recipe', 'generator_loss',
-           'generator_learner', 'TrainingDiverged', 'DivergenceGuard', 'plain', 'RunCheckpoint', 'training_context',
-           'run_stages', 'check_run_folder', 'pretrain_generator', 'plot_history']
+           'generator_learner', 'TrainingDiverged', 'DivergenceGuard', 'plain', 'seed_epoch', 'loop_state',
+           'restore_loop_state', 'RunCheckpoint', 'read_checkpoint', 'restore_checkpoint', 'epochs_done',
+           'training_context', 'run_stages', 'check_run_folder', 'pretrain_generator', 'plot_history']
 
 # %% ../nbs/05_pretrain.ipynb #e742fe9a
-import gc, json
+import gc, json, random
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
+import torch.nn as nn
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
 from fastai.metrics import LossMetrics
 from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib
 from contextlib import nullcontext
+from fastcore.basics import store_attr
 from fastcore.foundation import L
 
-from .core import atomic_path, Config, choose_recipe
+from .core import atomic_path, Config, choose_recipe, load_weights, pick_device, remove_partial_files, ModelFileError, MissingExtra
 from .data import pairs_dataloaders
 from .generator import create_generator, generator_splitter, FeatureLoss, save_generator, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
@@ -130,27 +133,91 @@ def plain(o):
     if isinstance(o, dict): return {k: plain(v) for k, v in o.items()}
     return o.item() if isinstance(o, np.generic) else o
 
+def seed_epoch(
+    learn:Learner, # the learner about to train an epoch
+    seed:int, # the run's seed
+    stage:int, # index of the stage
+    epoch:int, # index of the epoch in the stage
+):
+    "Seed Python, NumPy, torch and the DataLoaders' own generators from `(seed, stage, epoch)` alone, so a resumed epoch draws what it drew before"
+    key = random.Random(f'{seed}:{stage}:{epoch}').getrandbits(32)
+    set_seed(key)
+    for i, dl in enumerate(learn.dls.loaders): dl.rng = random.Random(key + i + 1)
+
+def _smoothed_losses(learn)->dict:
+    "The exponentially smoothed losses (fastai's `AvgSmoothLoss`) a fit carries from one epoch to the next"
+    trainer = getattr(learn, 'gan_trainer', None)
+    return dict(recorder=learn.recorder.smooth_loss, **(dict(gen=trainer.gen_loss, crit=trainer.crit_loss) if trainer else {}))
+
+def loop_state(learn:Learner)->dict:
+    "What a fit carries across epochs besides weights and optimiser: its smoothed losses, and a GAN's mode"
+    state = {name: [m.count, float(m.val)] for name, m in _smoothed_losses(learn).items()}
+    if hasattr(learn, 'gan_trainer'): state['gen_mode'] = bool(learn.gan_trainer.gen_mode)
+    return state
+
+def restore_loop_state(learn:Learner, state:dict):
+    "Put back what `loop_state` saved"
+    for name, m in _smoothed_losses(learn).items():
+        if name in state: m.count, m.val = state[name][0], torch.tensor(state[name][1])
+    if 'gen_mode' in state: learn.gan_trainer.switch(state['gen_mode'])
+
 class RunCheckpoint(Callback):
-    "After every epoch, save model, optimiser, run position and history atomically, and rewrite the history CSV"
+    "Seed each epoch from its position; after it, save model, optimiser, position, history and loop state atomically, and rewrite the history CSV"
     order = 70  # after the Recorder has the epoch's values
     def __init__(self,
         folder:Path, # the run folder
         stage:int, # index of the stage being trained
         stage_name:str, # its name, for the history
         history:list, # rows of the epochs before this fit (extended in place)
+        seed:int=42, # the run's seed (`seed_epoch`)
+        start_epoch:int=0, # the fit's first epoch: those before it are skipped by a resume, and leave no trace
+        resume:dict|None=None, # the checkpoint this fit resumes from, whose loop state is put back at `start_epoch`
     ):
-        self.folder, self.stage, self.stage_name, self.history = Path(folder), stage, stage_name, history
+        store_attr()
+        self.folder = Path(folder)
+
+    def before_epoch(self):
+        if self.epoch < self.start_epoch: return
+        seed_epoch(self.learn, self.seed, self.stage, self.epoch)
+        if self.epoch == self.start_epoch > 0 and self.resume and 'loop' in self.resume:  # inside a fit: put back what it carried (a new fit starts afresh)
+            restore_loop_state(self.learn, self.resume['loop'])
 
     def after_epoch(self):
+        if self.epoch < self.start_epoch: return  # skipped by a resume: nothing was trained, nothing is recorded
         names = self.recorder.metric_names[1:-1]  # without 'epoch' and 'time'
         values = self.recorder.log[1:len(names) + 1]
         self.history.append({'stage': self.stage_name, 'stage_epoch': self.epoch + 1, **dict(zip(names, values))})
         if rank_distrib(): return  # under `accelerate launch`, the first process writes
         model = getattr(self.learn.model, 'module', self.learn.model)  # unwrapped from DistributedDataParallel
-        state = dict(model=model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage,
-                     epoch=self.epoch + 1, history=self.history)
+        state = dict(model=model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage, epoch=self.epoch + 1, history=self.history,
+                     loop=loop_state(self.learn), has_grad=[p.grad is not None for p in model.parameters()])
         with atomic_path(self.folder/CHECKPOINT_FILE) as tmp: torch.save(state, tmp)
         with atomic_path(self.folder/HISTORY_FILE) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
+
+def read_checkpoint(
+    folder:Path, # a run folder
+    finished:bool=False, # the run's final model exists (a checkpoint left beside it is stale and removed)
+)->tuple: # (checkpoint or None, stage reached, epochs done in it, history)
+    "Where an interrupted run stands, from its checkpoint; a damaged checkpoint is an error that says how to start over"
+    path = folder/CHECKPOINT_FILE
+    if finished: path.unlink(missing_ok=True)  # killed between writing the final model and removing the checkpoint
+    if not path.exists(): return None, 0, 0, []
+    try: checkpoint = load_weights(path, 'checkpoint')
+    except ModelFileError as e: raise ModelFileError(f"{e}. Delete it to redo the run from its start (--restart)") from e
+    return checkpoint, checkpoint['stage'], checkpoint['epoch'], checkpoint['history']
+
+def restore_checkpoint(learn:Learner, checkpoint:dict, model:nn.Module|None=None):
+    "Put a checkpoint's weights into `model` (default: the learner's) and its optimiser state into the learner"
+    model = model or learn.model
+    model.load_state_dict(checkpoint['model'])
+    for p, had in zip(model.parameters(), checkpoint.get('has_grad', [])):  # fastai steps (and weight-decays) every parameter with a gradient,
+        if had and p.grad is None: p.grad = torch.zeros_like(p)             # even a zeroed one of a frozen part: as the run did before it stopped
+    learn.create_opt()
+    learn.opt.load_state_dict({k: L(v) for k, v in checkpoint['opt'].items()})
+
+def epochs_done(index:int, epochs:int, finished:bool, at_stage:int, at_epoch:int)->int:
+    "How many of stage `index`'s `epochs` a run that reached `(at_stage, at_epoch)` (or `finished`) has done"
+    return epochs if finished or index < at_stage else at_epoch if index == at_stage else 0
 
 # %% ../nbs/05_pretrain.ipynb #f05ee005
 def training_context(
@@ -160,7 +227,7 @@ def training_context(
     "fastai's `distrib_ctx` (Hugging Face Accelerate): data-parallel under `accelerate launch`, a pass-through in one process"
     try: import fastai.distributed  # noqa: F401  (adds `Learner.distrib_ctx`; needs accelerate)
     except (ImportError, NameError) as e:
-        if num_distrib() > 1: raise ImportError(f"Training on {num_distrib()} processes needs accelerate: pip install \"gan_enhance[distributed]\"") from e
+        if num_distrib() > 1: raise MissingExtra(f"Training on {num_distrib()} processes needs accelerate: pip install \"gan_enhance[distributed]\"") from e
         return nullcontext(learn)
     return learn.distrib_ctx(**kwargs)
 
@@ -179,8 +246,9 @@ def check_run_folder(
     config_file:str=CONFIG_FILE, # name of the configuration file in the folder
     outputs:tuple=(CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE), # files a restart removes
 ):
-    "Refuse a run folder that holds another configuration; write this one"
+    "Refuse a run folder that holds another configuration; write this one; remove half-written files a killed run left"
     path = folder/config_file
+    remove_partial_files(folder, (config_file, *outputs))
     if restart and folder.exists():
         for name in (config_file, *outputs): (folder/name).unlink(missing_ok=True)
     if path.exists() and config.from_dict(json.loads(path.read_text())) != config:
@@ -195,10 +263,7 @@ def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint):
         learn.dls = dls
         return learn
     learn = generator_learner(dls, config, path=folder, model_dir='.')
-    if checkpoint:
-        learn.model.load_state_dict(checkpoint['model'])
-        learn.create_opt()
-        learn.opt.load_state_dict({k: L(v) for k, v in checkpoint['opt'].items()})
+    if checkpoint: restore_checkpoint(learn, checkpoint)
     return learn
 
 def pretrain_generator(
@@ -214,22 +279,23 @@ def pretrain_generator(
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     check_run_folder(folder, config, restart)
     set_seed(config.seed)
-    device = torch.device(device or default_device())
+    device = pick_device(device)
     finished = (folder/GENERATOR_FILE).exists()
-    checkpoint = torch.load(folder/CHECKPOINT_FILE, map_location='cpu', weights_only=True) if (folder/CHECKPOINT_FILE).exists() and not finished else None
-    at_stage, at_epoch = (checkpoint['stage'], checkpoint['epoch']) if checkpoint else (0, 0)
-    history, stages, learn = (checkpoint['history'] if checkpoint else []), run_stages(config), None
+    checkpoint, at_stage, at_epoch, history = read_checkpoint(folder, finished)
+    stages, learn = run_stages(config), None
     for index, (name, size, bs, frozen, epochs, lr) in enumerate(stages):
-        done = epochs if finished or index < at_stage else at_epoch if index == at_stage else 0
+        done = epochs_done(index, epochs, finished, at_stage, at_epoch)
         if done == epochs: continue
         if checkpoint and learn is None: print(f"Resuming {folder} at stage '{name}', epoch {done + 1} of {epochs}")
         learn = _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint)
-        learn.freeze() if frozen and config.pretrained else learn.unfreeze()
+        trained = -1 if frozen and config.pretrained else 0  # parameter groups trained: the decoder only, or all
+        if done: learn.opt.freeze_to(trained)  # resuming inside a stage: keep the restored optimiser state
+        else: learn.freeze_to(trained)  # a new stage: fastai clears the optimiser state
         with training_context(learn):
             learn.fit_one_cycle(epochs, lr, pct_start=config.pct_start, start_epoch=done,
-                                cbs=[DivergenceGuard(), RunCheckpoint(folder, index, name, history)] + list(cbs or []))
+                                cbs=[DivergenceGuard(), RunCheckpoint(folder, index, name, history, config.seed, done, checkpoint)] + list(cbs or []))
     if learn is None: learn = _stage_learner(None, pairs, config, *stages[-1][1:3], device, folder, checkpoint)  # nothing left to train
-    if finished: learn.model.load_state_dict(torch.load(folder/GENERATOR_FILE, map_location='cpu', weights_only=True)['state_dict'])
+    if finished: learn.model.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib():
         save_generator(learn.model, folder/GENERATOR_FILE, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
                        residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, loss=config.loss, recipe=config.recipe)
