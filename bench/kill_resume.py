@@ -5,9 +5,9 @@
 Three stages, each run once uninterrupted and once killed again and again until it finishes:
 - crappify (60 generated photos, 2 workers): killed at random moments; the pairs and the manifest must be
   byte-identical to the uninterrupted run's, and the workers must stop with the run;
-- pretrain (tiny recipe, 5 epochs): killed during an epoch, during a checkpoint write (when its temporary
+- pretrain (tiny recipe, 4 epochs): killed during an epoch, during a checkpoint write (when its temporary
   file appears), and right after a resume has started (while it skips the epochs done);
-- GAN (tiny recipe, 3 + 2 epochs): the same kinds of kill.
+- GAN (tiny recipe, 2 + 2 epochs): the same kinds of kill.
 The histories must be equal number for number, the final generators weight for weight, no temporary file may be
 left, and no history row may be empty. Writes kill_resume.md and prints it.
 """
@@ -49,7 +49,7 @@ def killed_until_done(args, folder:Path, plan:list, rng:random.Random)->list:
         how = plan[attempt] if attempt < len(plan) else None
         run, start = Run(args), time.time()
         if how == 'during an epoch':
-            hit = wait_for(lambda: time.time() - start > rng.uniform(10, 25), run)
+            hit = wait_for(lambda: time.time() - start > rng.uniform(12, 30), run)
         elif how == 'during a checkpoint write':
             hit = wait_for(lambda: any(folder.glob('.checkpoint.pth.*.tmp')), run)
         elif how == 'during the resume skip':
@@ -95,14 +95,14 @@ def main():
     sections.append(('crappify', log, dict(pairs_identical=same, manifest_identical=manifests[0].equals(manifests[1]))))
 
     pairs, plan = out/'pairs_whole', ['during an epoch', 'during a checkpoint write', 'during the resume skip', 'during an epoch', 'during a checkpoint write']
-    pretrain = lambda dest: ['pretrain', pairs, '--loss', 'mse', '--recipe', 'tiny', '--unfrozen-epochs', '5', '--repeat', '6', '--device', 'cpu', '--out', dest]
+    pretrain = lambda dest: ['pretrain', pairs, '--loss', 'mse', '--recipe', 'tiny', '--unfrozen-epochs', '4', '--repeat', '2', '--device', 'cpu', '--out', dest]
     subprocess.run(CLI + [str(a) for a in pretrain(out/'gen_whole')], check=True, capture_output=True)
     log = killed_until_done(pretrain(out/'gen_killed'), out/'gen_killed', plan, rng)
     sections.append(('pretrain', log, compare_runs(out/'gen_whole', out/'gen_killed')))
 
     subprocess.run(CLI + [str(a) for a in ['critic', pairs, '--generator', out/'gen_whole', '--recipe', 'tiny', '--predictions', out/'generated', '--device', 'cpu']],
                    check=True, capture_output=True)
-    gan = lambda dest: ['gan', pairs, out/'gen_whole', '--recipe', 'tiny', '--gan-epochs', '3', '2', '--repeat', '6', '--device', 'cpu', '--out', dest]
+    gan = lambda dest: ['gan', pairs, out/'gen_whole', '--recipe', 'tiny', '--gan-epochs', '2', '2', '--repeat', '2', '--device', 'cpu', '--out', dest]
     subprocess.run(CLI + [str(a) for a in gan(out/'gan_whole')], check=True, capture_output=True)
     log = killed_until_done(gan(out/'gan_killed'), out/'gan_killed', plan, rng)
     sections.append(('GAN', log, compare_runs(out/'gan_whole', out/'gan_killed')))

@@ -64,11 +64,6 @@ def evaluate(
 # %% ../nbs/90_cli.ipynb #78a02852
 RECIPE_HELP = "full (ImageNet weights, 128 then 256 px; the default on a GPU), cpu (a few hundred photos on a CPU), quick (random weights, small crops; the default on a CPU) or tiny"
 
-def _recipe_name(recipe:str|None)->str:
-    "The recipe's name: `recipe`, or the default one for this machine"
-    from gan_enhance.pretrain import recipe as run_recipe
-    return run_recipe(recipe).recipe
-
 def pretrain(
     pairs:str, # crappify output folder
     out:str=None, # run folder (default: models/gen_LOSS)
@@ -92,18 +87,17 @@ def critic(
     generator:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
     out:str=None, # where critic.pth goes (default: the generator's run folder)
     predictions:str=None, # folder for the generator's predictions (default: data/generated/<generator run name>)
-    recipe:str=None, # full (ImageNet VGG for a feature critic; the default on a GPU), cpu, quick (the default on a CPU) or tiny
-    random_weights:bool=False, # VGG-16 of a feature critic with random weights (offline tests); cpu, quick and tiny always use random weights
+    recipe:str=None, # full (the default on a GPU), cpu, quick (the default on a CPU) or tiny
+    random_weights:bool=False, # VGG-16 of a feature critic with random weights (default: ImageNet weights if the generator was pretrained with them)
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
     "Save a pretrained generator's predictions and pretrain a critic on them against the originals"
     from gan_enhance.critic import gan_recipe, critic_stage, CRITIC_FILE
-    from gan_enhance.pretrain import recipe as run_recipe
-    config, name = gan_recipe(recipe, **changes), _recipe_name(recipe)  # options are checked before any file is read
+    config = gan_recipe(recipe, **changes)  # options are checked before any file is read
     path = generator_file(generator)
     out, predictions = Path(out or path.parent), Path(predictions or Path('data/generated')/path.parent.name)
-    learn = critic_stage(pairs, path, config, predictions, out, pretrained=not random_weights and run_recipe(name).pretrained, device=device)
+    learn = critic_stage(pairs, path, config, predictions, out, pretrained=False if random_weights else None, device=device)
     print(f"Critic: {out/CRITIC_FILE}  (validation loss, accuracy: {[round(float(v), 4) for v in learn.validate()]})")
     return 0
 
@@ -113,7 +107,7 @@ def gan(
     out:str=None, # GAN run folder (default: models/gan_<loss of the generator>)
     recipe:str=None, # full (lr 2e-4 then 1e-4, 10 epochs each; the default on a GPU), cpu, quick (the default on a CPU) or tiny
     restart:bool=False, # start over instead of resuming from the run folder's checkpoint
-    random_weights:bool=False, # VGG-16 of the feature loss with random weights (offline tests); cpu, quick and tiny always use random weights
+    random_weights:bool=False, # VGG-16 of the feature loss with random weights (default: ImageNet weights if the generator was pretrained with them)
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
@@ -121,14 +115,13 @@ def gan(
     from gan_enhance.critic import gan_recipe, CRITIC_FILE
     from gan_enhance.gan import train_gan
     from gan_enhance.generator import GENERATOR_FILE, load_generator
-    from gan_enhance.pretrain import recipe as run_recipe
     config, run = gan_recipe(recipe, **changes), Path(pretrained_run)  # options are checked before any file is read
     pretrained_file, critic_file = generator_file(run), run/CRITIC_FILE
     if not critic_file.exists(): raise FileNotFoundError(f"No critic in {run}: run `gan-enhance critic PAIRS --generator {run}` first")
     loss = load_generator(pretrained_file)[1].get('loss', 'mse')
-    out, name = Path(out or f'models/gan_{loss}'), _recipe_name(recipe)
+    out = Path(out or f'models/gan_{loss}')
     train_gan(pairs, pretrained_file, critic_file, config, out, restart=restart,
-              pretrained=not random_weights and run_recipe(name).pretrained, device=device)
+              pretrained=False if random_weights else None, device=device)
     print(f"GAN generator: {out/GENERATOR_FILE}  (history: {out/'history.csv'})")
     return 0
 

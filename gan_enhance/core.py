@@ -7,11 +7,12 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'MAX_PIXELS', 'SAMPLE_PHOTOS', 'GENERATOR_FILE', 'entry_problem',
            'scan_photos', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info', 'open_rgb', 'atomic_path',
-           'remove_partial_files', 'Config', 'check_ranges', 'choose_recipe', 'sample_photos', 'WeightsUnavailable',
-           'ModelFileError', 'MissingExtra', 'load_weights', 'pick_device', 'generator_file']
+           'remove_partial_files', 'file_digest', 'refresh_outputs', 'Config', 'check_ranges', 'choose_recipe',
+           'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra', 'load_weights', 'pick_device',
+           'generator_file']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import dataclasses, errno, os, re, stat, threading
+import dataclasses, errno, hashlib, json, os, re, stat, threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -144,6 +145,36 @@ def remove_partial_files(
     for tmp in (folder.rglob('.*.tmp') if recursive else folder.glob('.*.tmp')):
         match = _PARTIAL.fullmatch(tmp.name)
         if match and (names is None or match.group(1) in names): tmp.unlink(missing_ok=True)
+
+# %% ../nbs/00_core.ipynb #fccb3aca
+def file_digest(
+    path:Path|str, # any file
+    length:int=16, # hex digits kept
+)->str:
+    "A short SHA-256 of a file's bytes: what a stage records to tell one model file (or settings file) from another"
+    digest = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(1 << 20), b''): digest.update(chunk)
+    return digest.hexdigest()[:length]
+
+def refresh_outputs(
+    folder:Path|str, # where the stage writes
+    inputs:dict, # what the outputs are built from now: {name: digest or settings}, JSON-serialisable
+    outputs:tuple, # the stage's output files in `folder`, removed when they were built from other inputs
+    record:str='inputs.json', # the record's file name in `folder`
+)->list: # names of the inputs that changed (empty when the outputs can be kept)
+    "Record what a stage's outputs are built from; remove outputs built from other inputs, so the stage does its work again"
+    folder = Path(folder)
+    path, inputs = folder/record, json.loads(json.dumps(inputs))
+    old = json.loads(path.read_text()) if path.is_file() else None
+    changed = [] if old is None else [k for k in sorted(set(inputs) | set(old)) if old.get(k) != inputs.get(k)]
+    if changed:
+        removed = [name for name in outputs if (folder/name).exists()]
+        for name in removed: (folder/name).unlink()
+        if removed: print(f"{folder}: {', '.join(removed)} came from another {', '.join(changed)}: doing this stage again")
+    elif old is None and any((folder/name).exists() for name in outputs): print(f"{folder}: no record of what its outputs were built from; keeping them")
+    with atomic_path(path) as tmp: tmp.write_text(json.dumps(inputs, indent=2))
+    return changed
 
 # %% ../nbs/00_core.ipynb #26764659
 class Config:

@@ -445,12 +445,12 @@ def crappify_folder(
     progress:bool=True, # show a progress bar
 )->pd.DataFrame: # the manifest: one row per photo
     "Crappify every photo below `src` into (low, high) pairs in `dest`, with a manifest of what was done to each"
-    src, dest = Path(src), Path(dest)
+    src, dest, n_workers = Path(src), Path(dest), ifnone(n_workers, defaults.cpus)
+    if n_workers < 0: raise ValueError(f"n-workers must be 0 (no extra processes) or more (got {n_workers})")
+    if max_pixels < 1: raise ValueError(f"max-pixels must be at least 1 (got {max_pixels})")
     _check_folders(src, dest)
     crappifier = Crappifier.from_preset(preset, max_size)
     _check_settings(dest, dict(crappifier=crappifier.to_dict(), seed=seed, max_pixels=max_pixels), force)
-    n_workers = ifnone(n_workers, defaults.cpus)
-    if n_workers < 0: raise ValueError(f"n-workers must be 0 (no extra processes) or more (got {n_workers})")
     for side in ('lr', 'hr'): remove_partial_files(dest/side, recursive=True)  # a killed run's half-written files
     files, unreadable = scan_photos(src)
     relpaths = [p.relative_to(src).as_posix() for p in files]

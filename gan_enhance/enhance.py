@@ -18,7 +18,6 @@ import pandas as pd
 import torch
 import torch.nn as nn
 from PIL import Image, ImageOps
-from fastai.torch_core import default_device
 from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
 

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import torch
 from PIL import Image, ImageDraw
-from fastai.torch_core import default_device
 from fastprogress.fastprogress import progress_bar
 
 from .core import atomic_path, pick_device

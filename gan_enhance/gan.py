@@ -20,11 +20,10 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner, ValueMetric
 from fastai.losses import MSELossFlat
 from fastai.optimizer import Adam
-from fastai.torch_core import default_device, set_seed, num_distrib, rank_distrib
+from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from fastai.vision.gan import GANLearner, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss
-from fastcore.foundation import L
 
-from .core import load_weights, pick_device
+from .core import load_weights, pick_device, file_digest, refresh_outputs
 from .critic import GANConfig, load_critic, save_critic, CRITIC_FILE
 from .data import pairs_dataloaders
 from .generator import load_generator, save_generator, FeatureLoss, GENERATOR_FILE
@@ -103,9 +102,17 @@ def distributed_kwargs()->dict:
     from accelerate import DistributedDataParallelKwargs
     return dict(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
 
-def generator_loss_for(loss:str, pretrained:bool=True):
-    "The pretraining loss named in a generator file's configuration"
-    return FeatureLoss(pretrained=pretrained) if loss == 'feature' else MSELossFlat()
+def generator_loss_for(
+    config:dict, # a generator file's configuration
+    pretrained:bool|None=None, # ImageNet weights for the feature loss' VGG (None: as the generator's pretraining had them)
+):
+    "The pretraining loss a generator file records, with VGG weights as its pretraining had them; an error if it records none"
+    loss = config.get('loss')
+    if loss not in ('mse', 'feature'):
+        raise ValueError(f"The generator file records {'no loss' if loss is None else f'the loss {loss!r}'}: the GAN stage goes on with the "
+                         "generator's pretraining loss, mse or feature (save_generator(..., loss='mse'))")
+    if loss == 'mse': return MSELossFlat()
+    return FeatureLoss(pretrained=config.get('pretrained', True) if pretrained is None else pretrained)
 
 def train_gan(
     pairs:Path|str, # a crappify output folder
@@ -114,19 +121,22 @@ def train_gan(
     config:GANConfig, # the stage's configuration
     folder:Path|str, # run folder, e.g. models/gan_mse
     restart:bool=False, # start over even if the folder holds a checkpoint
-    pretrained:bool=True, # ImageNet weights for the feature loss' VGG (False: random, for tests)
+    pretrained:bool|None=None, # ImageNet weights for the feature loss' VGG (None: as the generator's pretraining had them; False: random)
     device=None, # where to train
     cbs=None, # extra callbacks
 )->GANLearner:
     "Fine-tune a pretrained generator against a pretrained critic; resumable; writes the GAN generator to `folder`"
     folder, device = Path(folder), pick_device(device)
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
-    check_run_folder(folder, config, restart, GAN_CONFIG_FILE, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE, CRITIC_FILE))
+    outputs = (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE, CRITIC_FILE)
+    check_run_folder(folder, config, restart, GAN_CONFIG_FILE, outputs)
+    built_from = dict(generator=file_digest(generator_file), critic=file_digest(critic_file))
+    refresh_outputs(folder, built_from, outputs)  # a GAN run never goes on from (or keeps) parts built on another generator or critic
     set_seed(config.seed)
     generator, generator_config = load_generator(generator_file)
     dls = pairs_dataloaders(pairs, config.size, config.bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
                             device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify)
-    learn = gan_learner(dls, generator.train(), load_critic(critic_file), generator_loss_for(generator_config.get('loss', 'mse'), pretrained),
+    learn = gan_learner(dls, generator.train(), load_critic(critic_file), generator_loss_for(generator_config, pretrained),
                         config, path=folder, model_dir='.')
     finished = (folder/GENERATOR_FILE).exists()
     checkpoint, at_stage, at_epoch, history = read_checkpoint(folder, finished)
@@ -138,7 +148,7 @@ def train_gan(
             learn.fit(epochs, lr, start_epoch=done, cbs=[RunCheckpoint(folder, index, f'lr {lr:g}', history, config.seed, done, checkpoint)] + list(cbs or []))
     if finished: learn.model.generator.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib():
-        save_generator(learn.model.generator, folder/GENERATOR_FILE, **{**generator_config, 'stage': 'gan', 'wgan': config.wgan})
+        save_generator(learn.model.generator, folder/GENERATOR_FILE, **{**generator_config, 'stage': 'gan', 'wgan': config.wgan, 'built_from': built_from})
         save_critic(learn.model.critic, folder/CRITIC_FILE, config)
         (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn

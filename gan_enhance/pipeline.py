@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pandas as pd
 import torch
-from fastai.torch_core import default_device
 
 import gan_enhance
 from .core import Config, atomic_path, choose_recipe, sample_photos, pick_device

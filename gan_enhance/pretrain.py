@@ -23,12 +23,13 @@ from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.losses import MSELossFlat
 from fastai.metrics import LossMetrics
-from fastai.torch_core import set_seed, default_device, num_distrib, rank_distrib
+from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from contextlib import nullcontext
 from fastcore.basics import store_attr
 from fastcore.foundation import L
 
-from .core import atomic_path, Config, choose_recipe, load_weights, pick_device, remove_partial_files, ModelFileError, MissingExtra
+from .core import atomic_path, Config, choose_recipe, load_weights, pick_device, remove_partial_files, ModelFileError, MissingExtra, file_digest, refresh_outputs
+from .crappify import SETTINGS_FILE
 from .data import pairs_dataloaders
 from .generator import create_generator, generator_splitter, FeatureLoss, save_generator, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
@@ -278,6 +279,9 @@ def pretrain_generator(
     folder = Path(folder)
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     check_run_folder(folder, config, restart)
+    settings = Path(pairs)/SETTINGS_FILE  # the pairs' crappify settings and seed: another data set is another run
+    built_from = dict(pairs=file_digest(settings) if settings.exists() else None)
+    refresh_outputs(folder, built_from, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE))
     set_seed(config.seed)
     device = pick_device(device)
     finished = (folder/GENERATOR_FILE).exists()
@@ -298,7 +302,8 @@ def pretrain_generator(
     if finished: learn.model.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib():
         save_generator(learn.model, folder/GENERATOR_FILE, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
-                       residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, loss=config.loss, recipe=config.recipe)
+                       residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, loss=config.loss, recipe=config.recipe,
+                       pretrained=config.pretrained, built_from=built_from)
         (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn
 
