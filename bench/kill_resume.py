@@ -11,7 +11,7 @@ Three stages, each run once uninterrupted and once killed again and again until 
 The histories must be equal number for number, the final generators weight for weight, no temporary file may be
 left, and no history row may be empty. Writes kill_resume.md and prints it.
 """
-import argparse, hashlib, os, random, signal, subprocess, sys, threading, time
+import argparse, hashlib, json, random, signal, subprocess, sys, threading, time
 from pathlib import Path
 
 import numpy as np
@@ -48,18 +48,20 @@ def killed_until_done(args, folder:Path, plan:list, rng:random.Random)->list:
     for attempt in range(100):
         how = plan[attempt] if attempt < len(plan) else None
         run, start = Run(args), time.time()
+        at = rng.uniform(12, 30) if how == 'during an epoch' else rng.uniform(0.5, 3)  # seconds after the start
         if how == 'during an epoch':
-            hit = wait_for(lambda: time.time() - start > rng.uniform(12, 30), run)
+            hit = wait_for(lambda: time.time() - start > at, run)
         elif how == 'during a checkpoint write':
             hit = wait_for(lambda: any(folder.glob('.checkpoint.pth.*.tmp')), run)
         elif how == 'during the resume skip':
             hit = wait_for(lambda: 'Resuming' in run.output(), run)
         elif how == 'at random':
-            hit = wait_for(lambda: time.time() - start > rng.uniform(0.5, 3), run)
+            hit = wait_for(lambda: time.time() - start > at, run)
         else: hit = False
         if hit: run.kill()
         else: run.proc.wait()
-        log.append(dict(attempt=attempt + 1, kill=how if hit else '(ran to the end)', seconds=round(time.time() - start, 1), exit=run.proc.returncode,
+        done = len(list((folder/'lr').rglob('*.*'))) if (folder/'lr').exists() else len(pd.read_csv(folder/'history.csv')) if (folder/'history.csv').exists() else 0
+        log.append(dict(attempt=attempt + 1, kill=how if hit else '(ran to the end)', seconds=round(time.time() - start, 1), exit=run.proc.returncode, done_after=done,
                         leftovers=len(list(folder.rglob('.*.tmp'))) if folder.exists() else 0))
         if not hit:
             if run.proc.returncode != 0: raise RuntimeError(f"{args[0]} failed:\n{run.output()[-3000:]}")
@@ -93,12 +95,15 @@ def main():
     same = {k: v for k, v in digests(out/'pairs_whole').items() if k != 'manifest.csv'} == {k: v for k, v in digests(out/'pairs_killed').items() if k != 'manifest.csv'}
     manifests = [pd.read_csv(f/'manifest.csv').drop(columns='resumed') for f in (out/'pairs_whole', out/'pairs_killed')]
     sections.append(('crappify', log, dict(pairs_identical=same, manifest_identical=manifests[0].equals(manifests[1]))))
+    save = lambda: (out/'kill_resume.json').write_text(json.dumps(sections, indent=1, default=str))  # kept as it goes
+    save()
 
     pairs, plan = out/'pairs_whole', ['during an epoch', 'during a checkpoint write', 'during the resume skip', 'during an epoch', 'during a checkpoint write']
     pretrain = lambda dest: ['pretrain', pairs, '--loss', 'mse', '--recipe', 'tiny', '--unfrozen-epochs', '4', '--repeat', '2', '--device', 'cpu', '--out', dest]
     subprocess.run(CLI + [str(a) for a in pretrain(out/'gen_whole')], check=True, capture_output=True)
     log = killed_until_done(pretrain(out/'gen_killed'), out/'gen_killed', plan, rng)
     sections.append(('pretrain', log, compare_runs(out/'gen_whole', out/'gen_killed')))
+    save()
 
     subprocess.run(CLI + [str(a) for a in ['critic', pairs, '--generator', out/'gen_whole', '--recipe', 'tiny', '--predictions', out/'generated', '--device', 'cpu']],
                    check=True, capture_output=True)
@@ -106,10 +111,12 @@ def main():
     subprocess.run(CLI + [str(a) for a in gan(out/'gan_whole')], check=True, capture_output=True)
     log = killed_until_done(gan(out/'gan_killed'), out/'gan_killed', plan, rng)
     sections.append(('GAN', log, compare_runs(out/'gan_whole', out/'gan_killed')))
+    save()
 
+    from gan_enhance.pipeline import markdown_table
     lines = ['# Killed and resumed against uninterrupted', '', f'`python bench/kill_resume.py --out {out} --seed {args.seed}`', '']
     for name, log, result in sections:
-        lines += [f'## {name}', '', pd.DataFrame(log).to_markdown(index=False), '', pd.DataFrame([result]).to_markdown(index=False), '']
+        lines += [f'## {name}', '', markdown_table(pd.DataFrame(log)), '', markdown_table(pd.DataFrame([result]), digits=9), '']
     report = '\n'.join(lines)
     (out/'kill_resume.md').write_text(report)
     print(report)

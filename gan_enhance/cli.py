@@ -17,7 +17,7 @@ from typing import Annotated
 from fastcore.docments import docments
 from fastcore.script import anno_parser
 
-from .core import generator_file, WeightsUnavailable, MissingExtra, MAX_PIXELS
+from .core import generator_file, printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(
@@ -145,7 +145,7 @@ def enhance(
                            batch_size=batch_size, dtype=dtype, device=device, max_pixels=max_pixels)
     counts = report.status.value_counts()
     print(f"{counts.get('ok', 0)} enhanced, {counts.get('exists', 0)} already done, {counts.get('skipped', 0)} skipped -> {out}")
-    for row in report[report.reason != ''].itertuples(): print(f"  {'skipped' if row.status == 'skipped' else 'note:'} {_printable(row.input)}: {row.reason}")
+    for row in report[report.reason != ''].itertuples(): print(f"  {'skipped' if row.status == 'skipped' else 'note:'} {printable_name(row.input)}: {row.reason}")
     return 0 if counts.get('ok', 0) + counts.get('exists', 0) else 1
 
 def export(
@@ -185,8 +185,6 @@ def _recipes(kind:str)->dict:
         return RECIPES
     from gan_enhance.critic import GAN_RECIPES
     return GAN_RECIPES
-
-def _printable(name:str)->str: return name.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')  # file names that are not UTF-8
 
 def _show(value)->str: return ' '.join(map(str, value)) if isinstance(value, tuple) else str(value)
 

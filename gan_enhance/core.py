@@ -6,10 +6,10 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'MAX_PIXELS', 'SAMPLE_PHOTOS', 'GENERATOR_FILE', 'entry_problem',
-           'scan_photos', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info', 'open_rgb', 'atomic_path',
-           'remove_partial_files', 'file_digest', 'refresh_outputs', 'Config', 'check_ranges', 'choose_recipe',
-           'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra', 'load_weights', 'pick_device',
-           'generator_file']
+           'scan_photos', 'printable_name', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info',
+           'open_rgb', 'atomic_path', 'remove_partial_files', 'file_digest', 'refresh_outputs', 'Config',
+           'check_ranges', 'choose_recipe', 'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra',
+           'load_weights', 'pick_device', 'generator_file']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
 import dataclasses, errno, hashlib, json, os, re, stat, threading
@@ -44,6 +44,10 @@ def scan_photos(
     if not folder.is_dir(): raise FileNotFoundError(f"Photo folder not found: {folder}")
     named = L(sorted(p for p in folder.rglob('*') if p.suffix.lower() in extensions)).map(lambda p: (p, entry_problem(p)))
     return named.filter(lambda o: not o[1]).itemgot(0), named.filter(lambda o: o[1])
+
+def printable_name(name:str)->str:
+    "A file name as text that any terminal or CSV can hold: bytes that are not UTF-8 shown as `\\xe9`"
+    return name.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
 
 def photo_files(
     folder:Path|str, # folder searched recursively

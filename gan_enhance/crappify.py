@@ -23,7 +23,7 @@ from fastcore.basics import defaults, ifnone
 from fastcore.foundation import L
 from fastcore.parallel import parallel
 
-from .core import SkipImage, open_rgb, photo_info, scan_photos, atomic_path, check_ranges, remove_partial_files, MAX_PIXELS
+from .core import SkipImage, open_rgb, photo_info, scan_photos, atomic_path, check_ranges, remove_partial_files, printable_name, MAX_PIXELS
 
 # %% ../nbs/01_crappify.ipynb #51adf922
 def draw(
@@ -366,10 +366,16 @@ def _existing_pair(
         return info, _image_size(high_path), _image_size(low_path)
     except (OSError, SyntaxError, ValueError): return None  # e.g. hr/ deleted, or the source replaced by a broken file: make it again
 
+_FIRST_PARENT = None  # a worker's parent process id when it started
+
 def _stop_if_orphaned():
-    "In a worker process whose parent (the run) was killed, exit instead of going on writing pairs"
-    parent = multiprocessing.parent_process()
-    if parent is not None and not parent.is_alive(): os._exit(1)
+    "In a worker process whose run was killed, exit instead of going on writing pairs"
+    global _FIRST_PARENT
+    if multiprocessing.parent_process() is None: return  # the run's own process (n_workers=0)
+    _FIRST_PARENT = _FIRST_PARENT or os.getppid()
+    # Reparented: the process that started us is gone. (`parent_process().is_alive()` alone misses it for all workers
+    # but the last one: each later fork inherits the earlier workers' parent-alive pipes and keeps them open.)
+    if os.getppid() != _FIRST_PARENT or not multiprocessing.parent_process().is_alive(): os._exit(1)
 
 _FAILURES = (OSError, SyntaxError, ValueError, MemoryError)  # what one photo's decoding, degrading or writing may raise
 
@@ -473,8 +479,7 @@ def _utf8(name:str)->bool:
 
 def _skipped_row(relpath:str, reason:str, seed:int)->dict:
     "The manifest row of an entry that is not made into a pair, its name printable whatever its bytes"
-    shown = relpath.encode('utf-8', 'surrogateescape').decode('utf-8', 'backslashreplace')
-    return dict(relpath=shown, status='skipped', reason=reason, lr='', hr='', seed=seed, resumed=False)
+    return dict(relpath=printable_name(relpath), status='skipped', reason=reason, lr='', hr='', seed=seed, resumed=False)
 
 _FIRST_COLUMNS = ['relpath', 'status', 'reason', 'lr', 'hr', 'seed', 'resumed', 'source_format', 'source_mode', 'source_width',
                   'source_height', 'exif_orientation', 'hr_width', 'hr_height', 'lr_width', 'lr_height']

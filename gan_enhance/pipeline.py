@@ -6,7 +6,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/pipeline.html.md"""
 
 # %% auto #0
 __all__ = ['PIPELINE_RECIPES', 'MIN_GAIN', 'ADVICE', 'SCOPE_QUICK', 'SCOPE_CPU', 'SCOPE_FULL', 'SCOPE', 'PipelineConfig',
-           'pipeline_config', 'Stages', 'held_out', 'markdown_table', 'verdict', 'write_report', 'run_pipeline']
+           'pipeline_config', 'provenance', 'Stages', 'held_out', 'markdown_table', 'verdict', 'write_report',
+           'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #34d2f863
 import json, platform, time, base64, warnings
@@ -17,12 +18,12 @@ import pandas as pd
 import torch
 
 import gan_enhance
-from .core import Config, atomic_path, choose_recipe, sample_photos, pick_device
+from .core import Config, atomic_path, choose_recipe, sample_photos, pick_device, file_digest
 from .crappify import crappify_folder, summarize, MANIFEST_FILE
 from .data import pair_items, split_pairs
 from .generator import GENERATOR_FILE
 from .pretrain import recipe, pretrain_generator, plot_history
-from .critic import gan_recipe, critic_stage, CRITIC_FILE
+from .critic import gan_recipe, critic_stage, CRITIC_FILE, CRITIC_INPUTS_FILE
 from .gan import train_gan, plot_telemetry
 from .evaluate import evaluate, INPUT
 
@@ -53,25 +54,48 @@ def pipeline_config(
     return choose_recipe(PIPELINE_RECIPES, name, **changes)
 
 # %% ../nbs/14_pipeline.ipynb #356e259b
+def _stamp(path:Path)->tuple|None:
+    "What tells whether a file was rewritten: its modification time and size (None: no file)"
+    path = Path(path)
+    return (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
+
+def provenance(
+    models:Path, # the run's models folder
+    names:list, # run folders in it, e.g. gen_mse, gan_mse
+)->dict: # {run: {file: digest, record: {input: digest}}}
+    "The chain of what was built from what: each model file's digest, and the digests its run folder records as its inputs"
+    chain = {}
+    for name in names:
+        folder = models/name
+        row = {f: file_digest(folder/f) for f in (GENERATOR_FILE, CRITIC_FILE) if (folder/f).exists()}
+        for record in ('inputs.json', CRITIC_INPUTS_FILE):
+            if (folder/record).exists(): row[record] = {k: v for k, v in json.loads((folder/record).read_text()).items() if k != 'config'}
+        chain[name] = row
+    return chain
+
 class Stages:
-    "Run the pipeline's stages, timing them and skipping those whose output exists"
+    "Run the pipeline's stages, timing them, and skipping those that are done (by their output's existence, or by their own check)"
     def __init__(self, verbose:bool=True): self.rows, self.verbose = [], verbose
 
     def __call__(self,
         name:str, # stage name, for the table
         output:Path, # the file whose existence means the stage is done
         func, # what to call to run the stage
-        *args, **kwargs,
+        *args,
+        checks_itself:bool=False, # `func` keeps `output` when it is up to date and redoes it when its inputs changed: always call it
+        **kwargs,
     ):
-        if Path(output).exists():
+        before = _stamp(output)
+        if before and not checks_itself:
             self.rows.append(dict(stage=name, status='skipped (done)', seconds=0.0))
             if self.verbose: print(f"[{name}] done already: {output}")
             return None
         if self.verbose: print(f"[{name}] ...")
         start = time.perf_counter()
         result = func(*args, **kwargs)
-        self.rows.append(dict(stage=name, status='ran', seconds=round(time.perf_counter() - start, 1)))
-        if self.verbose: print(f"[{name}] {self.rows[-1]['seconds']:.0f} s")
+        kept = before is not None and _stamp(output) == before
+        self.rows.append(dict(stage=name, status='skipped (up to date)' if kept else 'ran', seconds=round(time.perf_counter() - start, 1)))
+        if self.verbose: print(f"[{name}] " + (f"up to date: {output}" if kept else f"{self.rows[-1]['seconds']:.0f} s"))
         return result
 
     def table(self)->pd.DataFrame: return pd.DataFrame(self.rows, columns=['stage', 'status', 'seconds'])
@@ -190,7 +214,7 @@ def run_pipeline(
     n_workers:int|None=None, # crappify processes (None: all CPUs)
     verbose:bool=True, # say what each stage does and how long it took
 )->Path: # the report (report.md)
-    "The whole pipeline, from photos to a report; stages whose output exists are skipped"
+    "The whole pipeline, from photos to a report; stages that are done and up to date are skipped"
     config, out = config or pipeline_config(), Path(out)
     device = pick_device(device)
     photos = Path(photos) if photos else sample_photos(out/'photos')
@@ -207,13 +231,14 @@ def run_pipeline(
     held = held_out(pairs, *pretrain_configs.values(), gan_config)
     if not held: raise ValueError(f"No photo is held out by every stage ({len(pair_items(pairs))} pairs): use more photos or a larger valid_pct")
     for loss, run_config in pretrain_configs.items():
-        stages(f'pretrain {loss}', models/f'gen_{loss}'/GENERATOR_FILE, pretrain_generator, pairs, run_config, models/f'gen_{loss}', device=device)
+        stages(f'pretrain {loss}', models/f'gen_{loss}'/GENERATOR_FILE, pretrain_generator, pairs, run_config, models/f'gen_{loss}', device=device,
+               checks_itself=True)
     for loss, run_config in pretrain_configs.items():
         stages(f'critic {loss}', models/f'gen_{loss}'/CRITIC_FILE, critic_stage, pairs, models/f'gen_{loss}', gan_config, out/'generated'/f'gen_{loss}',
-               pretrained=run_config.pretrained, device=device)
+               pretrained=run_config.pretrained, device=device, checks_itself=True)  # redone if the generator changed
     for loss, run_config in pretrain_configs.items():
         stages(f'GAN {loss}', models/f'gan_{loss}'/GENERATOR_FILE, train_gan, pairs, models/f'gen_{loss}'/GENERATOR_FILE,
-               models/f'gen_{loss}'/CRITIC_FILE, gan_config, models/f'gan_{loss}', pretrained=run_config.pretrained, device=device)
+               models/f'gen_{loss}'/CRITIC_FILE, gan_config, models/f'gan_{loss}', pretrained=run_config.pretrained, device=device, checks_itself=True)
     names = [f'{stage}_{loss}' for stage in ('gen', 'gan') for loss in config.losses]
     start = time.perf_counter()
     evaluation = evaluate(pairs, {name: models/name for name in names}, sample=config.evaluate_sample, seed=config.seed,
@@ -227,7 +252,7 @@ def run_pipeline(
     plots += [(f'GAN training: {loss}', _save_figure(plot_telemetry(models/f'gan_{loss}'), out/'plots'/f'telemetry_gan_{loss}.png')) for loss in config.losses]
     settings = dict(pipeline=config.to_dict(), pretrain={k: v.to_dict() for k, v in pretrain_configs.items()}, gan=gan_config.to_dict(),
                     photos=str(photos), pairs=len(pair_items(pairs)), held_out=held, device=str(device), environment=_environment(device),
-                    stages=stages.rows, summary=evaluation.summary().reset_index().to_dict('records'))
+                    stages=stages.rows, provenance=provenance(models, names), summary=evaluation.summary().reset_index().to_dict('records'))
     with atomic_path(out/'run.json') as tmp: tmp.write_text(json.dumps(settings, indent=2, default=str))
     report = write_report(out, evaluation.summary(), stages.table(), settings, plots)
     if verbose: print(f"\n{verdict(evaluation.summary())}\nReport: {report} (and {report.with_suffix('.html')})")
