@@ -6,7 +6,7 @@ Three stages, each run once uninterrupted and once killed again and again until 
 - crappify (60 generated photos, 2 workers): killed at random moments; the pairs and the manifest must be
   byte-identical to the uninterrupted run's, and the workers must stop with the run;
 - pretrain (tiny recipe, 4 epochs): killed during an epoch, during a checkpoint write (when its temporary
-  file appears), and right after a resume has started (while it skips the epochs done);
+  file appears), just after a checkpoint was saved, and right after a resume has started (while it skips the epochs done);
 - GAN (tiny recipe, 2 + 2 epochs): the same kinds of kill.
 The histories must be equal number for number, the final generators weight for weight, no temporary file may be
 left, and no history row may be empty. Writes kill_resume.md and prints it.
@@ -42,21 +42,21 @@ def wait_for(condition, run:Run, timeout:float=600, step:float=0.005)->bool:
         time.sleep(step)
     raise TimeoutError("the run neither reached the moment nor ended")
 
+def _mtime(path:Path)->int: return path.stat().st_mtime_ns if path.exists() else 0
+
 def killed_until_done(args, folder:Path, plan:list, rng:random.Random)->list:
     "Rerun `args` until it exits 0, killing each attempt at the next moment of `plan`; the log of what was done"
     log = []
     for attempt in range(100):
         how = plan[attempt] if attempt < len(plan) else None
-        run, start = Run(args), time.time()
+        checkpoint = folder/'checkpoint.pth'
+        if how == 'during the resume skip' and not checkpoint.exists(): how = 'after a checkpoint'  # nothing to resume yet
+        run, start, saved = Run(args), time.time(), _mtime(checkpoint)
         at = rng.uniform(12, 30) if how == 'during an epoch' else rng.uniform(0.5, 3)  # seconds after the start
-        if how == 'during an epoch':
-            hit = wait_for(lambda: time.time() - start > at, run)
-        elif how == 'during a checkpoint write':
-            hit = wait_for(lambda: any(folder.glob('.checkpoint.pth.*.tmp')), run)
-        elif how == 'during the resume skip':
-            hit = wait_for(lambda: 'Resuming' in run.output(), run)
-        elif how == 'at random':
-            hit = wait_for(lambda: time.time() - start > at, run)
+        if how in ('during an epoch', 'at random'): hit = wait_for(lambda: time.time() - start > at, run)
+        elif how == 'during a checkpoint write': hit = wait_for(lambda: any(folder.glob('.checkpoint.pth.*.tmp')), run)
+        elif how == 'after a checkpoint': hit = wait_for(lambda: _mtime(checkpoint) != saved, run)  # an epoch was saved: kill in the next one
+        elif how == 'during the resume skip': hit = wait_for(lambda: 'Resuming' in run.output(), run)
         else: hit = False
         if hit: run.kill()
         else: run.proc.wait()
@@ -98,7 +98,7 @@ def main():
     save = lambda: (out/'kill_resume.json').write_text(json.dumps(sections, indent=1, default=str))  # kept as it goes
     save()
 
-    pairs, plan = out/'pairs_whole', ['during an epoch', 'during a checkpoint write', 'during the resume skip', 'during an epoch', 'during a checkpoint write']
+    pairs, plan = out/'pairs_whole', ['during an epoch', 'during a checkpoint write', 'after a checkpoint', 'during the resume skip', 'during a checkpoint write', 'after a checkpoint', 'during the resume skip']
     pretrain = lambda dest: ['pretrain', pairs, '--loss', 'mse', '--recipe', 'tiny', '--unfrozen-epochs', '4', '--repeat', '2', '--device', 'cpu', '--out', dest]
     subprocess.run(CLI + [str(a) for a in pretrain(out/'gen_whole')], check=True, capture_output=True)
     log = killed_until_done(pretrain(out/'gen_killed'), out/'gen_killed', plan, rng)
