@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from gan_enhance.core import photo_files
+from gan_enhance.core import photo_files, WeightsUnavailable
+from gan_enhance.critic import gan_recipe, CRITIC_FILE
 from gan_enhance.crappify import crappify_folder
 from gan_enhance.evaluate import evaluate, INPUT
+from gan_enhance.gan import train_gan, LAST_GENERATOR_FILE, SELECTION_FILE
+from gan_enhance.generator import load_generator
+from gan_enhance.metrics import lpips_model
 from gan_enhance.pipeline import pipeline_config, run_pipeline, markdown_table
 from gan_enhance.pretrain import recipe, pretrain_generator
 
@@ -43,7 +47,8 @@ def score_sets(sets:dict, models:dict, out:Path, preset:str, seed:int, n_show:in
         result = evaluate(pairs, models, sample=None, n_show=n_show, progress=False, **kwargs)
         result.save(out/'evaluation'/name)
         result.crop_grid(size=128, zoom=2).save(out/f'crops_{name}.png')
-        summary = result.summary()[['psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'images']]
+        summary = result.summary()[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'images')
+                                    if c in result.summary()]]
         summaries.append(summary.assign(set=name).reset_index().rename(columns={'index': 'model'}))
         breakdown = result.by_degradation()
         if len(breakdown): breakdowns.append(breakdown.assign(set=name))
@@ -64,8 +69,36 @@ def write_results(out:Path, title:str, table:pd.DataFrame, breakdown:pd.DataFram
     print('\n'.join(md))
 
 
+def lpips_weights()->tuple: # (pretrained, note)
+    "ImageNet weights for LPIPS where they can be had (the verdict), else random ones (the code path), and a note saying which"
+    try:
+        lpips_model('alex')
+        return True, "LPIPS: AlexNet with ImageNet weights."
+    except WeightsUnavailable:
+        return False, "LPIPS: AlexNet with *random* weights (no ImageNet weights on this machine): a code path, not a verdict."
+
+
+def variants(run:Path, args)->dict:
+    "{name: model} of the options issue 13 compares: raw against EMA weights, the last GAN weights against the chosen ones, other GAN losses"
+    models = {}
+    for name in MODELS:
+        path = run/'models'/name/'generator.pth'
+        if not path.exists(): continue
+        models[name] = path
+        if args.compare: models[f'{name} raw'] = load_generator(path, ema=False)[0]
+        if args.compare and (run/'models'/name/LAST_GENERATOR_FILE).exists(): models[f'{name} last'] = run/'models'/name/LAST_GENERATOR_FILE
+    for loss in args.gan_losses or []:
+        folder = run/'models'/f'gan_mse_{loss}'
+        start = time.perf_counter()
+        train_gan(run/'pairs', run/'models'/'gen_mse'/'generator.pth', run/'models'/'gen_mse'/CRITIC_FILE, gan_recipe(args.recipe, seed=args.seed, gan_loss=loss),
+                  folder, device=args.device)
+        print(f"GAN (mse, {loss}) trained in {time.perf_counter() - start:.0f} s", flush=True)
+        models[f'gan_mse {loss}'] = folder/'generator.pth'
+    return models
+
+
 def gan_mode(args):
-    "The cpu recipe's whole pipeline on TRAIN (or a finished run), all four models scored on every benchmark set"
+    "The cpu recipe's whole pipeline on TRAIN (or a finished run), all four models (and the variants asked for) scored on every benchmark set"
     out = Path(args.out)
     run = Path(args.run) if args.run else out/'run'
     if not args.run:
@@ -75,13 +108,21 @@ def gan_mode(args):
     settings = json.loads((run/'run.json').read_text())
     preset = settings['pipeline']['preset']
     if args.bench_seed == settings['pipeline']['seed']: sys.exit("--bench-seed must differ from the training seed")
-    models = {name: run/'models'/name for name in MODELS if (run/'models'/name/'generator.pth').exists()}
-    table, breakdown = score_sets(benchmark_sets(Path(args.bench)), models, out, preset, args.bench_seed, args.n_show, device=args.device)
+    models = variants(run, args)
+    pretrained, lpips_note = lpips_weights()
+    table, breakdown = score_sets(benchmark_sets(Path(args.bench)), models, out, preset, args.bench_seed, args.n_show, device=args.device,
+                                  pretrained=pretrained)
+    chosen = [f"{name}: step {load_generator(run/'models'/name/'generator.pth')[1].get('step')} of "
+              f"{pd.read_csv(run/'models'/name/SELECTION_FILE).step.max()} ({load_generator(run/'models'/name/'generator.pth')[1].get('chosen')})"
+              for name in ('gan_mse', 'gan_feature') if (run/'models'/name/SELECTION_FILE).exists()]
     stages = pd.DataFrame(settings['stages'])
     notes = [f"Models trained by `{run}` (recipe `{settings['pipeline']['recipe']}`, {settings['pairs']} photos from {settings['photos']}, "
              f"crappify preset `{preset}` seed {settings['pipeline']['seed']}); benchmark photos crappified with the same preset and seed "
              f"{args.bench_seed}, scored on RGB at full resolution.", "",
-             "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min."]
+             "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min.", "", lpips_note,
+             "`NAME raw`: the raw weights where NAME uses their EMA; `NAME last`: the GAN's last weights where NAME is the checkpoint chosen on "
+             "the training photos' held-out split; `gan_mse LOSS`: the GAN stage again with another adversarial loss.", "",
+             "GAN checkpoints chosen: " + ('; '.join(chosen) or 'none')]
     write_results(out, 'Quality benchmark: held-out real photos', table, breakdown, notes)
 
 
@@ -118,6 +159,8 @@ def main():
     parser.add_argument('--epochs', type=int, help='x4 mode: training epochs (default: the recipe\'s)')
     parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')
     parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')
+    parser.add_argument('--compare', action='store_true', help='gan mode: also score each model\'s raw weights and the GANs\' last weights')
+    parser.add_argument('--gan-losses', nargs='*', help='gan mode: also GAN-train the MSE generator with these losses (wgan, wgan-gp, ragan)')
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)
     (x4_mode if args.mode == 'x4' else gan_mode)(args)

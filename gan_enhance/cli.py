@@ -47,15 +47,20 @@ def evaluate(
     y_channel:bool=False, # score the BT.601 Y channel instead of RGB (as super-resolution papers)
     crop:int=0, # border pixels ignored on each side (super-resolution papers crop the scale factor)
     max_side:int=None, # shrink larger targets to this longer side, for speed (default: full resolution)
+    lpips:str='alex', # LPIPS backbone: alex, vgg, or none (ImageNet weights: downloaded where allowed; without them LPIPS is left out, said so)
+    random_weights:bool=False, # LPIPS on a backbone with random weights: the code path, not a verdict
+    raw_weights:bool=False, # score the generators' raw weights instead of their EMA
 )->int: # exit code
-    "Score generators and the input baseline on the same images: MSE, PSNR, SSIM tables and plots"
+    "Score generators and the input baseline on the same images: MSE, PSNR, SSIM and LPIPS tables and plots"
     from gan_enhance.evaluate import evaluate as run_evaluation, pairs_for
     out = Path(out)
     from gan_enhance.evaluate import check_scoring
     if sample < 0: raise ValueError(f"sample must be 0 (all images) or more (got {sample})")
     check_scoring(sample or None, crop, max_side)
+    if lpips not in ('alex', 'vgg', 'squeeze', 'none'): raise ValueError(f"lpips must be alex, vgg, squeeze or none (got {lpips!r})")
     result = run_evaluation(pairs_for(pairs, out/'pairs', preset, seed), list(models or []), sample=sample or None, seed=seed,
-                            y_channel=y_channel, crop=crop, max_side=max_side)
+                            y_channel=y_channel, crop=crop, max_side=max_side, perceptual=None if lpips == 'none' else lpips,
+                            pretrained=not random_weights, ema=not raw_weights)
     result.save(out)
     print(result.summary().round(4).to_string())
     print(f"Tables and plots: {out}")

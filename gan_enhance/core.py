@@ -184,7 +184,12 @@ def refresh_outputs(
 class Config:
     "Mixin for frozen dataclasses that describe a run: a plain-dict round trip (tuples as lists), `replace`, and range checks"
     ranges = {}  # {field: (lowest, highest)} allowed, both included; a tuple field is checked item by item
-    def __post_init__(self): check_ranges(self, self.ranges)
+    choices = {}  # {field: allowed values} of fields that take one of a few names
+    def __post_init__(self):
+        check_ranges(self, self.ranges)
+        for name, allowed in self.choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name.replace('_', '-')} must be one of {', '.join(map(str, allowed))} (got {getattr(self, name)!r})")
     def to_dict(self)->dict: return {k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(self).items()}
     @classmethod
     def from_dict(cls, d:dict):

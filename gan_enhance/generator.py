@@ -181,24 +181,27 @@ def generator_arguments(
 def save_generator(
     model:nn.Module, # a generator from `create_generator`
     path:Path|str, # file to write (atomically)
+    ema_state_dict:dict|None=None, # the exponential moving average of the weights, kept beside them (`ModelEMA`)
     **config, # `create_generator`'s arguments (arch, size, self_attention, residual, y_range, blur) and any notes
 ):
-    "Save a generator as its configuration and weights, loadable with `torch.load(weights_only=True)`"
+    "Save a generator as its configuration and weights (and their EMA), loadable with `torch.load(weights_only=True)`"
     config = {k: (list(v) if isinstance(v, tuple) else v) for k, v in config.items()}
-    with atomic_path(path) as tmp: torch.save({'config': config, 'state_dict': model.state_dict()}, tmp)
+    saved = {'config': config, 'state_dict': model.state_dict(), **({'ema_state_dict': ema_state_dict} if ema_state_dict is not None else {})}
+    with atomic_path(path) as tmp: torch.save(saved, tmp)
 
 def load_generator(
     path:Path|str, # a file from `save_generator`, or a run folder holding one
     device='cpu', # where to put the model
+    ema:bool=True, # the EMA of the weights, where the file has one (False: the raw weights)
 )->tuple: # (model in eval mode, its configuration)
-    "Rebuild a generator from its file, without running any code from the file"
+    "Rebuild a generator from its file (its EMA weights by default), without running any code from the file"
     path = generator_file(path)
     saved = load_weights(path, 'generator file')
     if not {'config', 'state_dict'} <= set(saved) or not isinstance(saved['config'], dict):
         raise ModelFileError(f"{path} is not a generator file: expected 'config' and 'state_dict', found {', '.join(map(str, saved)) or 'nothing'}")
     config = saved['config']
     model = create_generator(pretrained=False, **generator_arguments(config, path))
-    try: model.load_state_dict(saved['state_dict'])
+    try: model.load_state_dict(saved['ema_state_dict' if ema and 'ema_state_dict' in saved else 'state_dict'])
     except (RuntimeError, TypeError, AttributeError) as e:
         raise ModelFileError(f"{path}: its weights do not fit the architecture its configuration names ({str(e).splitlines()[0]})") from e
     return model.to(device).eval(), config

@@ -24,7 +24,7 @@ from .data import pair_items, split_pairs
 from .generator import GENERATOR_FILE
 from .pretrain import recipe, pretrain_generator, plot_history
 from .critic import gan_recipe, critic_stage, CRITIC_FILE, CRITIC_INPUTS_FILE
-from .gan import train_gan, plot_telemetry
+from .gan import train_gan, plot_telemetry, plot_selection, SELECTION_FILE
 from .evaluate import evaluate, INPUT
 
 # %% ../nbs/14_pipeline.ipynb #4f05f2e0
@@ -163,7 +163,7 @@ def write_report(
 )->Path: # report.md (report.html beside it)
     "Write the one-page report as Markdown (images linked) and HTML (images embedded)"
     out, good = Path(out), verdict(summary)
-    table = summary[['psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'mse mean', 'images']]
+    table = summary[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'mse mean', 'images') if c in summary]]
     held = ', '.join(settings['held_out']) or 'none'
     head = [f"# gan_enhance run: {out.name}", "",
             f"**{good}**", "",
@@ -250,6 +250,8 @@ def run_pipeline(
              ('Metrics', out/'evaluation'/'metrics.png'), ('Per-image gain over the input', out/'evaluation'/'distributions.png')]
     plots += [(f'Pretraining: {loss}', _save_figure(plot_history(models/f'gen_{loss}'), out/'plots'/f'history_gen_{loss}.png')) for loss in config.losses]
     plots += [(f'GAN training: {loss}', _save_figure(plot_telemetry(models/f'gan_{loss}'), out/'plots'/f'telemetry_gan_{loss}.png')) for loss in config.losses]
+    plots += [(f'GAN checkpoint chosen: {loss}', _save_figure(plot_selection(models/f'gan_{loss}'), out/'plots'/f'selection_gan_{loss}.png'))
+              for loss in config.losses if (models/f'gan_{loss}'/SELECTION_FILE).exists()]
     settings = dict(pipeline=config.to_dict(), pretrain={k: v.to_dict() for k, v in pretrain_configs.items()}, gan=gan_config.to_dict(),
                     photos=str(photos), pairs=len(pair_items(pairs)), held_out=held, device=str(device), environment=_environment(device),
                     stages=stages.rows, provenance=provenance(models, names), summary=evaluation.summary().reset_index().to_dict('records'))

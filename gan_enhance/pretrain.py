@@ -7,8 +7,9 @@ Docs: https://gan-enhance.github.io/gan_enhance/pretrain.html.md"""
 # %% auto #0
 __all__ = ['RECIPES', 'LOSS_CHANGES', 'CONFIG_FILE', 'CHECKPOINT_FILE', 'HISTORY_FILE', 'RunConfig', 'recipe', 'generator_loss',
            'generator_learner', 'TrainingDiverged', 'DivergenceGuard', 'plain', 'seed_epoch', 'loop_state',
-           'restore_loop_state', 'RunCheckpoint', 'read_checkpoint', 'restore_checkpoint', 'epochs_done',
-           'training_context', 'run_stages', 'check_run_folder', 'pretrain_generator', 'plot_history']
+           'restore_loop_state', 'RunCheckpoint', 'read_checkpoint', 'restore_checkpoint', 'saved_state', 'epochs_done',
+           'ema_update', 'ModelEMA', 'training_context', 'run_stages', 'check_run_folder', 'pretrain_generator',
+           'plot_history']
 
 # %% ../nbs/05_pretrain.ipynb #e742fe9a
 import gc, json, random
@@ -40,7 +41,7 @@ class RunConfig(Config):
     "Everything a training run depends on; saved as `config.json` beside what the run writes"
     ranges = dict(sizes=(32, 8192), batch_sizes=(1, 65536), frozen_epochs=(0, 1000000000), unfrozen_epochs=(0, 1000000000), lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10),
                   pct_start=(0, 1), weight_decay=(0, 10), valid_pct=(0, 0.9), repeat=(1, 1000000000), min_scale=(0.01, 1), valid_scale=(0.01, 1),
-                  num_workers=(0, 4096))
+                  num_workers=(0, 4096), ema_decay=(0, 0.99999))
     recipe:str='full' # name of the recipe this came from
     loss:str='feature' # generator loss: 'mse' or 'feature'
     arch:str='resnet34' # torchvision backbone of the U-Net ('resnet50' for a bigger one)
@@ -66,6 +67,7 @@ class RunConfig(Config):
     seed:int=42 # seed of the split, the crops and the initialisation
     num_workers:int|None=None # DataLoader processes (None: all CPUs)
     mixed_precision:bool=True # fp16 autocast and channels-last on CUDA (the CPU always trains in fp32)
+    ema_decay:float=0.999 # EMA of the generator's weights, saved beside them and used by default (0: the raw weights; see `ModelEMA`)
 
 RECIPES = {
     'full': RunConfig(),
@@ -173,6 +175,7 @@ class RunCheckpoint(Callback):
         seed:int=42, # the run's seed (`seed_epoch`)
         start_epoch:int=0, # the fit's first epoch: those before it are skipped by a resume, and leave no trace
         resume:dict|None=None, # the checkpoint this fit resumes from, whose loop state is put back at `start_epoch`
+        files:tuple=(CHECKPOINT_FILE, HISTORY_FILE), # names of the checkpoint and the history CSV in `folder` (a critic's differ from its generator's)
     ):
         store_attr()
         self.folder = Path(folder)
@@ -191,16 +194,18 @@ class RunCheckpoint(Callback):
         if rank_distrib(): return  # under `accelerate launch`, the first process writes
         model = getattr(self.learn.model, 'module', self.learn.model)  # unwrapped from DistributedDataParallel
         state = dict(model=model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage, epoch=self.epoch + 1, history=self.history,
-                     loop=loop_state(self.learn), has_grad=[p.grad is not None for p in model.parameters()])
-        with atomic_path(self.folder/CHECKPOINT_FILE) as tmp: torch.save(state, tmp)
-        with atomic_path(self.folder/HISTORY_FILE) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
+                     loop=loop_state(self.learn), has_grad=[p.grad is not None for p in model.parameters()],
+                     callbacks={type(cb).__name__: cb.checkpoint_state() for cb in self.learn.cbs if hasattr(cb, 'checkpoint_state')})
+        with atomic_path(self.folder/self.files[0]) as tmp: torch.save(state, tmp)
+        with atomic_path(self.folder/self.files[1]) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
 
 def read_checkpoint(
     folder:Path, # a run folder
     finished:bool=False, # the run's final model exists (a checkpoint left beside it is stale and removed)
+    name:str=CHECKPOINT_FILE, # the checkpoint's file name
 )->tuple: # (checkpoint or None, stage reached, epochs done in it, history)
     "Where an interrupted run stands, from its checkpoint; a damaged checkpoint is an error that says how to start over"
-    path = folder/CHECKPOINT_FILE
+    path = folder/name
     if finished: path.unlink(missing_ok=True)  # killed between writing the final model and removing the checkpoint
     if not path.exists(): return None, 0, 0, []
     try: checkpoint = load_weights(path, 'checkpoint')
@@ -216,9 +221,67 @@ def restore_checkpoint(learn:Learner, checkpoint:dict, model:nn.Module|None=None
     learn.create_opt()
     learn.opt.load_state_dict({k: L(v) for k, v in checkpoint['opt'].items()})
 
+def saved_state(
+    checkpoint:dict|None, # a checkpoint, or None for a fresh run
+    callback:type, # a callback class with `checkpoint_state`
+)->dict|None: # what the callback saved, or None
+    "The state a callback kept in a checkpoint (`RunCheckpoint` saves every callback that has a `checkpoint_state`)"
+    return (checkpoint or {}).get('callbacks', {}).get(callback.__name__)
+
 def epochs_done(index:int, epochs:int, finished:bool, at_stage:int, at_epoch:int)->int:
     "How many of stage `index`'s `epochs` a run that reached `(at_stage, at_epoch)` (or `finished`) has done"
     return epochs if finished or index < at_stage else at_epoch if index == at_stage else 0
+
+# %% ../nbs/05_pretrain.ipynb #514a9b8d
+def ema_update(
+    decay:float, # the EMA's decay once warmed up (0: the average is the latest weights)
+):
+    "`AveragedModel`'s `multi_avg_fn` for an EMA whose decay after `n` updates is `min(decay, (1 + n) / (10 + n))`; integer buffers are copied"
+    @torch.no_grad()
+    def update(averaged:list, current:list, n_averaged):
+        if not torch.is_floating_point(averaged[0]):
+            for a, c in zip(averaged, current): a.copy_(c)
+            return
+        n = int(n_averaged)
+        torch._foreach_lerp_(averaged, current, 1 - min(decay, (1 + n) / (10 + n)))
+    return update
+
+class ModelEMA(Callback):
+    "An exponential moving average of the trained model's weights and buffers, updated after each of its optimiser steps; kept in `RunCheckpoint`'s checkpoints"
+    order = 10  # before the callbacks that read it in `after_step`
+    def __init__(self,
+        decay:float=0.999, # decay once warmed up (see `ema_update`)
+        part:str|None=None, # attribute of the learner's model to follow, e.g. 'generator' in a GAN (None: the whole model)
+        resume:dict|None=None, # a checkpoint to resume from: its EMA is put back
+    ):
+        store_attr('decay,part')
+        state = saved_state(resume, ModelEMA) or dict(weights=None, updates=0)
+        self.weights, self.updates = state['weights'], state['updates']  # {name: tensor} like the model's state dict; updates so far
+
+    def followed(self)->nn.Module:
+        "The model whose weights are averaged (unwrapped from DistributedDataParallel)"
+        model = getattr(self.learn.model, 'module', self.learn.model)
+        return getattr(model, self.part) if self.part else model
+
+    def before_fit(self):
+        current = self.followed().state_dict()  # detached views of the live tensors: the optimiser's in-place steps show through
+        if self.weights is None: self.weights = {k: v.detach().clone() for k, v in current.items()}
+        self.weights = {k: v.to(current[k].device) for k, v in self.weights.items()}  # a resumed average goes where the model is
+        pairs = [(self.weights[k], v) for k, v in current.items()]
+        self._floats = [list(o) for o in zip(*[p for p in pairs if p[0].is_floating_point()])]
+        self._others = [p for p in pairs if not p[0].is_floating_point()]
+
+    @torch.no_grad()
+    def after_step(self):
+        gan = getattr(self.learn, 'gan_trainer', None)
+        if gan is not None and not gan.gen_mode: return  # a critic step does not move the generator
+        if self.updates == 0:
+            for average, current in zip(*self._floats): average.copy_(current)
+        else: ema_update(self.decay)(*self._floats, self.updates)
+        for average, current in self._others: average.copy_(current)
+        self.updates += 1
+
+    def checkpoint_state(self)->dict: return dict(weights=self.weights, updates=self.updates)
 
 # %% ../nbs/05_pretrain.ipynb #f05ee005
 def training_context(
@@ -286,7 +349,7 @@ def pretrain_generator(
     device = pick_device(device)
     finished = (folder/GENERATOR_FILE).exists()
     checkpoint, at_stage, at_epoch, history = read_checkpoint(folder, finished)
-    stages, learn = run_stages(config), None
+    stages, learn, ema = run_stages(config), None, ModelEMA(config.ema_decay, resume=checkpoint)
     for index, (name, size, bs, frozen, epochs, lr) in enumerate(stages):
         done = epochs_done(index, epochs, finished, at_stage, at_epoch)
         if done == epochs: continue
@@ -297,13 +360,13 @@ def pretrain_generator(
         else: learn.freeze_to(trained)  # a new stage: fastai clears the optimiser state
         with training_context(learn):
             learn.fit_one_cycle(epochs, lr, pct_start=config.pct_start, start_epoch=done,
-                                cbs=[DivergenceGuard(), RunCheckpoint(folder, index, name, history, config.seed, done, checkpoint)] + list(cbs or []))
+                                cbs=[DivergenceGuard(), ema, RunCheckpoint(folder, index, name, history, config.seed, done, checkpoint)] + list(cbs or []))
     if learn is None: learn = _stage_learner(None, pairs, config, *stages[-1][1:3], device, folder, checkpoint)  # nothing left to train
     if finished: learn.model.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib():
-        save_generator(learn.model, folder/GENERATOR_FILE, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
+        save_generator(learn.model, folder/GENERATOR_FILE, ema.weights, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
                        residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, loss=config.loss, recipe=config.recipe,
-                       pretrained=config.pretrained, built_from=built_from)
+                       pretrained=config.pretrained, ema_decay=config.ema_decay, built_from=built_from)
         (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn
 
