@@ -103,7 +103,7 @@ def gan_mode(args):
     run = Path(args.run) if args.run else out/'run'
     if not args.run:
         start = time.perf_counter()
-        run_pipeline(args.train, run, pipeline_config(args.recipe, seed=args.seed), device=args.device)
+        run_pipeline(args.train, run, pipeline_config(args.recipe, seed=args.seed, **({'losses': tuple(args.losses)} if args.losses else {})), device=args.device)
         print(f"Pipeline ({args.recipe}) finished in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
     settings = json.loads((run/'run.json').read_text())
     preset = settings['pipeline']['preset']
@@ -160,6 +160,7 @@ def main():
     parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')
     parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')
     parser.add_argument('--compare', action='store_true', help='gan mode: also score each model\'s raw weights and the GANs\' last weights')
+    parser.add_argument('--losses', nargs='+', help="gan mode: the generators to train (default: the pipeline's, mse and feature)")
     parser.add_argument('--gan-losses', nargs='*', help='gan mode: also GAN-train the MSE generator with these losses (wgan, wgan-gp, ragan)')
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)

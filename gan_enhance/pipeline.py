@@ -6,8 +6,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/pipeline.html.md"""
 
 # %% auto #0
 __all__ = ['PIPELINE_RECIPES', 'MIN_GAIN', 'ADVICE', 'SCOPE_QUICK', 'SCOPE_CPU', 'SCOPE_FULL', 'SCOPE', 'PipelineConfig',
-           'pipeline_config', 'provenance', 'Stages', 'held_out', 'markdown_table', 'verdict', 'write_report',
-           'run_pipeline']
+           'pipeline_config', 'provenance', 'provenance_table', 'Stages', 'held_out', 'markdown_table', 'verdict',
+           'write_report', 'run_pipeline']
 
 # %% ../nbs/14_pipeline.ipynb #34d2f863
 import json, platform, time, base64, warnings
@@ -72,6 +72,21 @@ def provenance(
             if (folder/record).exists(): row[record] = {k: v for k, v in json.loads((folder/record).read_text()).items() if k != 'config'}
         chain[name] = row
     return chain
+
+def provenance_table(
+    chain:dict, # `provenance`'s output
+)->pd.DataFrame: # one row per model file
+    "Each model file's digest and what it was built from, inputs named by the run file they are where the chain holds it"
+    named = {digest: f'{run}/{file}' for run, row in chain.items() for file, digest in row.items() if isinstance(digest, str)}
+    rows = []
+    for run, row in chain.items():
+        for file, record in ((GENERATOR_FILE, 'inputs.json'), (CRITIC_FILE, CRITIC_INPUTS_FILE)):
+            if file not in row: continue
+            inputs = row.get(record) or row.get('inputs.json', {})  # a GAN run's critic comes from the same inputs as its generator
+            built = [f"{k} {named.get(v, f'({str(v)[:10]})' if v else '(none)')}" for k, v in inputs.items() if k != 'pretrained']
+            if 'pretrained' in inputs: built.append('ImageNet weights' if inputs['pretrained'] else 'random weights')
+            rows.append(dict(model=f'{run}/{file}', digest=row[file][:10], built_from=', '.join(built) or 'not recorded'))
+    return pd.DataFrame(rows, columns=['model', 'digest', 'built_from'])
 
 class Stages:
     "Run the pipeline's stages, timing them, and skipping those that are done (by their output's existence, or by their own check)"
@@ -154,6 +169,11 @@ SCOPE = {
 def _image_html(path:Path)->str:
     return f'<img src="data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}" style="max-width:100%">'
 
+def _lpips_note(evaluation:dict)->str:
+    "What the report says of LPIPS: the weights it ran with, or why it is missing"
+    if 'lpips' in evaluation.get('missing', {}): return f"LPIPS left out: {evaluation['missing']['lpips']}"
+    return f"LPIPS: {evaluation['lpips']}." if evaluation.get('lpips') else ''
+
 def write_report(
     out:Path, # the run folder
     summary:pd.DataFrame, # `Evaluation.summary()`
@@ -161,33 +181,29 @@ def write_report(
     settings:dict, # what run.json holds
     images:list, # (title, PNG path) pairs, in reading order
 )->Path: # report.md (report.html beside it)
-    "Write the one-page report as Markdown (images linked) and HTML (images embedded)"
+    "Write the one-page report as Markdown (images linked) and HTML (images embedded), from one list of sections"
     out, good = Path(out), verdict(summary)
     table = summary[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'mse mean', 'images') if c in summary]]
-    held = ', '.join(settings['held_out']) or 'none'
-    head = [f"# gan_enhance run: {out.name}", "",
-            f"**{good}**", "",
-            f"Recipe `{settings['pipeline']['recipe']}`, crappify preset `{settings['pipeline']['preset']}`, seed {settings['pipeline']['seed']}, "
-            f"{settings['pairs']} photos, held out (never trained on): {held}. "
-            f"Scores at full resolution on RGB; gain = mean per-image difference from the input (the low-quality image upscaled bicubically).", ""]
-    advice = [] if 'All' in good else ["## What would do better", "", ADVICE, ""]
-    tail = ["## Run", "", markdown_table(stages, 1), "", f"Total: {stages.seconds.sum():.0f} s on {settings['device']}. "
-            "Every setting is in `run.json`; models are in `models/`, tables in `evaluation/`.", ""]
-    scope = ["## What this run shows, and what it does not", "", SCOPE.get(settings['pipeline']['recipe'], ''), ""]
-    md = head + scope + ["## Results on the held-out photos", "", markdown_table(table, 3), ""] + advice
-    html_parts = []
-    for title, path in images:
-        md += [f"## {title}", "", f"![{title}]({Path(path).relative_to(out).as_posix()})", ""]
-        html_parts.append(f"<h2>{title}</h2>{_image_html(Path(path))}")
-    with atomic_path(out/'report.md') as tmp: tmp.write_text('\n'.join(md + tail))
+    intro = (f"Recipe `{settings['pipeline']['recipe']}`, crappify preset `{settings['pipeline']['preset']}`, seed {settings['pipeline']['seed']}, "
+             f"{settings['pairs']} photos, held out (never trained on): {', '.join(settings['held_out']) or 'none'}. "
+             f"Scores at full resolution on RGB; gain = mean per-image improvement over the input (the low-quality image upscaled bicubically; "
+             f"for LPIPS, lower is closer, and its gain is its fall). {_lpips_note(settings.get('evaluation', {}))}")
+    chain, scope = provenance_table(settings.get('provenance', {})), SCOPE.get(settings['pipeline']['recipe'], '')
+    chain_note = "Digests (SHA-256, first 10 hex digits) of the model files, and of the inputs each run folder records; a stage whose inputs changed redoes its work."
+    total = f"Total: {stages.seconds.sum():.0f} s on {settings['device']}. Every setting is in `run.json`; models are in `models/`, tables in `evaluation/`."
+    sections = [("What this run shows, and what it does not", scope, f"<p>{scope}</p>"),  # (title, Markdown, HTML)
+                ("Results on the held-out photos", markdown_table(table, 3), table.round(3).to_html())]
+    if 'All' not in good: sections.append(("What would do better", ADVICE, f"<p>{ADVICE}</p>"))
+    sections += [(title, f"![{title}]({Path(path).relative_to(out).as_posix()})", _image_html(Path(path))) for title, path in images]
+    sections += [("What each model was built from", f"{chain_note}\n\n{markdown_table(chain, 0)}", f"<p>{chain_note}</p>{chain.to_html(index=False)}"),
+                 ("Run", f"{markdown_table(stages, 1)}\n\n{total}", f"{stages.to_html(index=False)}<p>{total}</p>")]
+    md = [f"# gan_enhance run: {out.name}", "", f"**{good}**", "", intro, ""] + [f"## {title}\n\n{body}\n" for title, body, _ in sections]
+    with atomic_path(out/'report.md') as tmp: tmp.write_text('\n'.join(md))
     html = (f"<!doctype html><html><head><meta charset='utf-8'><title>gan_enhance run {out.name}</title>"
             "<style>body{font-family:sans-serif;max-width:1000px;margin:auto;padding:1em} table{border-collapse:collapse} "
             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style></head><body>"
-            f"<h1>gan_enhance run: {out.name}</h1><p><b>{good}</b></p><p>{' '.join(head[4:5])}</p>"
-            f"<h2>What this run shows, and what it does not</h2><p>{scope[2]}</p>"
-            f"<h2>Results on the held-out photos</h2>{table.round(3).to_html()}"
-            + (f"<h2>What would do better</h2><p>{ADVICE}</p>" if advice else '') + ''.join(html_parts)
-            + f"<h2>Run</h2>{stages.to_html(index=False)}<p>{tail[3]}</p></body></html>")
+            f"<h1>gan_enhance run: {out.name}</h1><p><b>{good}</b></p><p>{intro}</p>"
+            + ''.join(f"<h2>{title}</h2>{body}" for title, _, body in sections) + "</body></html>")
     with atomic_path(out/'report.html') as tmp: tmp.write_text(html)
     return out/'report.md'
 
@@ -254,7 +270,8 @@ def run_pipeline(
               for loss in config.losses if (models/f'gan_{loss}'/SELECTION_FILE).exists()]
     settings = dict(pipeline=config.to_dict(), pretrain={k: v.to_dict() for k, v in pretrain_configs.items()}, gan=gan_config.to_dict(),
                     photos=str(photos), pairs=len(pair_items(pairs)), held_out=held, device=str(device), environment=_environment(device),
-                    stages=stages.rows, provenance=provenance(models, names), summary=evaluation.summary().reset_index().to_dict('records'))
+                    stages=stages.rows, provenance=provenance(models, names), evaluation=evaluation.settings,
+                    summary=evaluation.summary().reset_index().to_dict('records'))
     with atomic_path(out/'run.json') as tmp: tmp.write_text(json.dumps(settings, indent=2, default=str))
     report = write_report(out, evaluation.summary(), stages.table(), settings, plots)
     if verbose: print(f"\n{verdict(evaluation.summary())}\nReport: {report} (and {report.with_suffix('.html')})")
