@@ -66,16 +66,45 @@ def oom_path()->dict:
                 max_abs_difference_vs_512px_tiles=int(np.abs(out - reference).max()), mean_abs_difference=float(np.abs(out - reference).mean()))
 
 
+def gan_stage(folder:Path)->dict:
+    "The `full` recipe's GAN stage on CUDA (256 px, batch 12, ResNet-34 U-Net, 128-filter critic, feature loss, EMA, checkpoint selection): time and memory"
+    import pandas as pd
+    from gan_enhance.core import sample_photos
+    from gan_enhance.crappify import crappify_folder
+    from gan_enhance.critic import gan_recipe, create_critic, save_critic
+    from gan_enhance.gan import train_gan, SELECTION_FILE
+    from gan_enhance.generator import create_generator, save_generator
+    crappify_folder(sample_photos(folder/'photos'), folder/'pairs', preset='seed', seed=42, n_workers=0, progress=False)
+    torch.manual_seed(0)
+    save_generator(create_generator(pretrained=False, size=256), folder/'gen'/'generator.pth', size=256, loss='feature', pretrained=False)
+    config = gan_recipe('full', repeat=60, gan_epochs=(1, 1), select_every=10, valid_pct=0.3, num_workers=8)  # random weights: no downloads
+    save_critic(create_critic(pretrained=False, filters=config.critic_filters), folder/'gen'/'critic.pth', config)
+    torch.cuda.reset_peak_memory_stats()
+    start = time.perf_counter()
+    learn = train_gan(folder/'pairs', folder/'gen'/'generator.pth', folder/'gen'/'critic.pth', config, folder/'gan', device='cuda')
+    seconds = time.perf_counter() - start
+    history, selection = pd.read_csv(folder/'gan'/'history.csv'), pd.read_csv(folder/'gan'/SELECTION_FILE)
+    steps = int(history.gen_steps.sum() + history.crit_steps.sum())
+    return dict(seconds=round(seconds, 1), batches=steps, batches_per_s=round(steps / seconds, 2), gen_steps=int(history.gen_steps.sum()),
+                scores=len(selection), peak_gib=round(torch.cuda.max_memory_allocated() / 2**30, 2))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--out', default='/tmp/gpu_check')
     parser.add_argument('--skip-pipeline', action='store_true')
+    parser.add_argument('--only-gan', action='store_true', help="only the full recipe's GAN stage")
     parser.add_argument('--only-speed', action='store_true', help='only training speed: 256 px at batch 12 and 64, fp32 and AMP, with and without EMA')
     args = parser.parse_args()
     out = Path(args.out); out.mkdir(parents=True, exist_ok=True)
     assert torch.cuda.is_available(), "needs CUDA"
     results = dict(device=torch.cuda.get_device_name(), torch=torch.__version__)
     print(results, flush=True)
+    if args.only_gan:
+        results['gan_full_recipe'] = gan_stage(out/'gan_stage')
+        print('GAN stage, full recipe:', results['gan_full_recipe'], flush=True)
+        (out/'gpu_check.json').write_text(json.dumps(results, indent=2))
+        return
     if args.only_speed:
         results['training'] = [training(256, bs, amp, batches=24, ema=ema) for bs in (12, 64) for amp in (False, True) for ema in (False, True)]
         for row in results['training']: print(row, flush=True)

@@ -187,6 +187,10 @@ class CheckpointSelector(Callback):
         for xb, yb in self.dls.valid:  # before the epoch's seeding: a resumed run draws what an uninterrupted one does
             xs.append(xb); ys.append(yb)
             if sum(map(len, xs)) >= self.images: break
+        if not xs:
+            print("No held-out images to choose the GAN checkpoint with: the run keeps its last weights (use more photos or a larger valid_pct)")
+            self.every = 0
+            return
         self.held_out, self.bs = (torch.cat(xs)[:self.images], torch.cat(ys)[:self.images]), self.dls.valid.bs
         if self.perceptual is not None: self.perceptual.to(xs[0].device)
 
@@ -205,7 +209,7 @@ class CheckpointSelector(Callback):
     def after_step(self):
         if not self.learn.gan_trainer.gen_mode: return
         self.steps += 1
-        if self.steps % self.every == 0: self.check(self.learn.model.generator, getattr(self.learn, 'model_ema', None))
+        if self.every and self.steps % self.every == 0: self.check(self.learn.model.generator, getattr(self.learn, 'model_ema', None))
 
     def check(self,
         generator:nn.Module, # the GAN's generator
@@ -292,7 +296,7 @@ def _save_gan(learn, folder, config, generator_config, built_from, ema, selector
     "The chosen generator (the best-scoring one, or the last), the last one beside it, the scores, the critic; then no checkpoint"
     notes = {**generator_config, 'stage': 'gan', 'gan_loss': config.gan_loss, 'ema_decay': config.ema_decay, 'built_from': built_from}
     generator = learn.model.generator
-    if selector is None:
+    if selector is None or not selector.every:  # no selection asked for, or no held-out image to score
         save_generator(generator, folder/GENERATOR_FILE, ema.weights, **notes)
     else:
         if not selector.curve or selector.curve[-1]['step'] != selector.steps: selector.check(generator, ema)  # the last weights are a candidate too
