@@ -127,7 +127,9 @@ def gan(
     out = Path(out or f'models/gan_{loss}')
     train_gan(pairs, pretrained_file, critic_file, config, out, restart=restart,
               pretrained=False if random_weights else None, device=device)
-    print(f"GAN generator: {out/GENERATOR_FILE}  (history: {out/'history.csv'})")
+    saved = load_generator(out/GENERATOR_FILE)[1]
+    chosen = f", the {saved['chosen']} at generator step {saved['step']}" if 'chosen' in saved else ''
+    print(f"GAN generator: {out/GENERATOR_FILE}{chosen}  (history: {out/'history.csv'})")
     return 0
 
 # %% ../nbs/90_cli.ipynb #4a22751e

@@ -10,7 +10,7 @@ off ($GAN_ENHANCE_OFFLINE), so each stage uses the weights its inputs were made 
 Stage notebooks run whole; library notebooks run their imports and their pipeline-stage cells (from the first
 cell that opens the `Workspace`, without the tests' hidden clean-up), since their tests already run under nbdev-test. Exit 1 at the first failure.
 """
-import argparse, os, shutil, sys, tempfile, time
+import argparse, os, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
 from fastcore.nbio import read_nb, mk_cell
@@ -31,34 +31,41 @@ def stage_cells(nb)->list:
            [c for i, c in enumerate(nb.cells) if c.cell_type == 'code' and i >= start and not c.source.startswith('#| hide')]  # not the tests' clean-up
 
 
+def run_one(nbs:Path, name:str)->int:
+    "Run one notebook's cells in this process (the environment names the project folder); 1 on failure"
+    nb = read_nb(nbs/f'{name}.ipynb')
+    nb.cells = stage_cells(nb)
+    os.chdir(nbs)
+    try: CaptureShell().run_all(nb, exc_stop=True)
+    except Exception as e:
+        print(f"FAILED {name}: {type(e).__name__}: {e}")
+        return 1
+    return 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--keep', action='store_true', help='keep the project folder (printed) instead of removing it')
+    parser.add_argument('--notebook', help=argparse.SUPPRESS)  # run one notebook here: each gets its own process, so none keeps another's memory
     args = parser.parse_args()
     nbs = Path(__file__).resolve().parent.parent/'nbs'
+    if args.notebook: return run_one(nbs, args.notebook)
     home = Path(tempfile.mkdtemp(prefix='gan_enhance_stages_'))
     from PIL import Image
     from gan_enhance.core import sample_photos
     photos = sample_photos(home/'photos')
     for path in photos.iterdir():  # at most 384 px, as the quick pipeline crappifies them: minutes, not a quarter of an hour
-        with Image.open(path) as img: img.load()
-        img.thumbnail((384, 384), Image.Resampling.LANCZOS)
-        img.save(path, quality=95)
+        with Image.open(path) as img: small = img.copy()
+        small.thumbnail((384, 384), Image.Resampling.LANCZOS)
+        small.save(path, quality=95)
     os.environ.update(GAN_ENHANCE_HOME=str(home), GAN_ENHANCE_PHOTOS=str(photos), GAN_ENHANCE_OFFLINE='1', MPLBACKEND='Agg')
     os.environ.pop('IN_TEST', None)  # a user's run: no tiny inputs
-    os.chdir(nbs)
     total = time.perf_counter()
     try:
         for name in ORDER:
             start = time.perf_counter()
-            nb = read_nb(nbs/f'{name}.ipynb')
-            nb.cells = stage_cells(nb)
-            shell = CaptureShell()
-            try: shell.run_all(nb, exc_stop=True)
-            except Exception as e:
-                print(f"FAILED {name}: {type(e).__name__}: {e}")
-                return 1
-            print(f"ok {name}: {len(nb.cells)} cells in {time.perf_counter() - start:.0f} s", flush=True)
+            if subprocess.run([sys.executable, __file__, '--notebook', name]).returncode: return 1
+            print(f"ok {name} in {time.perf_counter() - start:.0f} s", flush=True)
         models = sorted(p.parent.name for p in (home/'models').glob('*/generator.pth'))
         print(f"All {len(ORDER)} notebooks ran in order in {(time.perf_counter() - total) / 60:.1f} min; models: {', '.join(models)}")
         return 0
