@@ -77,7 +77,10 @@ def provenance_table(
     chain:dict, # `provenance`'s output
 )->pd.DataFrame: # one row per model file
     "Each model file's digest and what it was built from, inputs named by the run file they are where the chain holds it"
-    named = {digest: f'{run}/{file}' for run, row in chain.items() for file, digest in row.items() if isinstance(digest, str)}
+    named = {}
+    for run, row in chain.items():  # identical files (two tiny critics can be) take the first name: either is true
+        for file, digest in row.items():
+            if isinstance(digest, str): named.setdefault(digest, f'{run}/{file}')
     rows = []
     for run, row in chain.items():
         for file, record in ((GENERATOR_FILE, 'inputs.json'), (CRITIC_FILE, CRITIC_INPUTS_FILE)):
