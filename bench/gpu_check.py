@@ -28,7 +28,7 @@ def training(size:int, bs:int, amp:bool, batches:int=12, ema:bool=False)->dict:
     model = create_generator('resnet34', pretrained=False, size=size).cuda()
     data = [(torch.randn(bs, 3, size, size), torch.randn(bs, 3, size, size)) for _ in range(batches)]
     dls = DataLoaders(DataLoader(data, bs=None, device='cuda'), DataLoader(data[:1], bs=None, device='cuda'), device='cuda')
-    from gan_enhance.pretrain import ModelEMA
+    from gan_enhance.runs import ModelEMA
     cbs = ([MixedPrecision(), ChannelsLast()] if amp else []) + ([ModelEMA(0.999)] if ema else [])
     learn = Learner(dls, model, loss_func=MSELossFlat(), opt_func=Adam, cbs=cbs)
     with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-4)  # warm-up: cuDNN autotuning, allocator
@@ -71,13 +71,14 @@ def gan_stage(folder:Path)->dict:
     import pandas as pd
     from gan_enhance.core import sample_photos
     from gan_enhance.crappify import crappify_folder
-    from gan_enhance.critic import gan_recipe, create_critic, save_critic
+    from gan_enhance.config import recipe
+    from gan_enhance.critic import create_critic, save_critic
     from gan_enhance.gan import train_gan, SELECTION_FILE
     from gan_enhance.generator import create_generator, save_generator
     crappify_folder(sample_photos(folder/'photos'), folder/'pairs', preset='seed', seed=42, n_workers=0, progress=False)
     torch.manual_seed(0)
     save_generator(create_generator(pretrained=False, size=256), folder/'gen'/'generator.pth', size=256, loss='feature', pretrained=False)
-    config = gan_recipe('full', repeat=60, gan_epochs=(1, 1), select_every=10, valid_pct=0.3, num_workers=8)  # random weights: no downloads
+    config = recipe('gan', 'full', repeat=60, gan_epochs=(1, 1), select_every=10, valid_pct=0.3, num_workers=8)  # random weights: no downloads
     save_critic(create_critic(pretrained=False, filters=config.critic_filters), folder/'gen'/'critic.pth', config)
     torch.cuda.reset_peak_memory_stats()
     start = time.perf_counter()

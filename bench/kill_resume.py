@@ -113,7 +113,7 @@ def main():
     sections.append(('GAN', log, compare_runs(out/'gan_whole', out/'gan_killed')))
     save()
 
-    from gan_enhance.pipeline import markdown_table
+    from gan_enhance.report import markdown_table
     lines = ['# Killed and resumed against uninterrupted', '', f'`python bench/kill_resume.py --out {out} --seed {args.seed}`', '']
     for name, log, result in sections:
         lines += [f'## {name}', '', markdown_table(pd.DataFrame(log)), '', markdown_table(pd.DataFrame([result]), digits=9), '']

@@ -17,14 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from gan_enhance.core import photo_files, WeightsUnavailable
-from gan_enhance.critic import gan_recipe, CRITIC_FILE
+from gan_enhance.config import recipe
+from gan_enhance.critic import CRITIC_FILE, critic_folder
 from gan_enhance.crappify import crappify_folder
 from gan_enhance.evaluate import evaluate, INPUT
 from gan_enhance.gan import train_gan, LAST_GENERATOR_FILE, SELECTION_FILE
 from gan_enhance.generator import load_generator
 from gan_enhance.metrics import lpips_model
-from gan_enhance.pipeline import pipeline_config, run_pipeline, markdown_table
-from gan_enhance.pretrain import recipe, pretrain_generator
+from gan_enhance.pipeline import run_pipeline
+from gan_enhance.report import markdown_table
+from gan_enhance.pretrain import pretrain_generator
 
 MODELS = ('gen_mse', 'gen_feature', 'gan_mse', 'gan_feature')
 PUBLISHED_X4 = {'Set14': {'bicubic (published)': (26.00, 0.7027), 'SRResNet (published)': (28.49, 0.7817)},
@@ -90,7 +92,7 @@ def variants(run:Path, args)->dict:
     for loss in args.gan_losses or []:
         folder = run/'models'/f'gan_mse_{loss}'
         start = time.perf_counter()
-        train_gan(run/'pairs', run/'models'/'gen_mse'/'generator.pth', run/'models'/'gen_mse'/CRITIC_FILE, gan_recipe(args.recipe, seed=args.seed, gan_loss=loss),
+        train_gan(run/'pairs', run/'models'/'gen_mse'/'generator.pth', critic_folder(run/'models'/'gen_mse')/CRITIC_FILE, recipe('gan', args.recipe, seed=args.seed, gan_loss=loss),
                   folder, device=args.device)
         print(f"GAN (mse, {loss}) trained in {time.perf_counter() - start:.0f} s", flush=True)
         models[f'gan_mse {loss}'] = folder/'generator.pth'
@@ -103,7 +105,7 @@ def gan_mode(args):
     run = Path(args.run) if args.run else out/'run'
     if not args.run:
         start = time.perf_counter()
-        run_pipeline(args.train, run, pipeline_config(args.recipe, seed=args.seed, **({'losses': tuple(args.losses)} if args.losses else {})), device=args.device)
+        run_pipeline(args.train, run, recipe('pipeline', args.recipe, seed=args.seed, **({'losses': tuple(args.losses)} if args.losses else {})), device=args.device)
         print(f"Pipeline ({args.recipe}) finished in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
     settings = json.loads((run/'run.json').read_text())
     preset = settings['pipeline']['preset']
@@ -132,7 +134,7 @@ def x4_mode(args):
     pairs = out/'train_pairs'
     crappify_folder(args.train, pairs, preset='x4', seed=args.seed, progress=False)
     changes = dict(unfrozen_epochs=args.epochs) if args.epochs else {}
-    config = recipe(args.recipe, loss='mse', seed=args.seed, **changes)
+    config = recipe('pretrain', args.recipe, loss='mse', seed=args.seed, **changes)
     start = time.perf_counter()
     pretrain_generator(pairs, config, out/'gen_mse_x4', device=args.device)
     minutes = (time.perf_counter() - start) / 60

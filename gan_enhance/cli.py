@@ -14,10 +14,10 @@ from pathlib import Path
 
 from typing import Annotated
 
-from fastcore.docments import docments
 from fastcore.script import anno_parser
 
 from .core import generator_file, printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS
+from .config import RECIPES, field_docs, recipe as named_recipe
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(
@@ -79,9 +79,9 @@ def pretrain(
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
     "Pretrain a U-Net generator (frozen, then unfrozen, at each size of the recipe) on crappified pairs"
-    from gan_enhance.pretrain import recipe as run_recipe, pretrain_generator
+    from gan_enhance.pretrain import pretrain_generator
     if loss not in ('mse', 'feature'): raise ValueError(f"Unknown loss {loss!r}: use mse or feature")
-    config = run_recipe(recipe, loss=loss, **changes)
+    config = named_recipe('pretrain', recipe, loss=loss, **changes)
     out = Path(out or f'models/gen_{loss}')
     pretrain_generator(pairs, config, out, restart=restart, device=device)
     print(f"Generator: {out/'generator.pth'}  (history: {out/'history.csv'})")
@@ -90,7 +90,7 @@ def pretrain(
 def critic(
     pairs:str, # crappify output folder
     generator:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
-    out:str=None, # where critic.pth goes (default: the generator's run folder)
+    out:str=None, # the critic's run folder (default: models/critic_<name> beside the generator's models/gen_<name>)
     predictions:str=None, # folder for the generator's predictions (default: data/generated/<generator run name>)
     recipe:str=None, # full (the default on a GPU), cpu, quick (the default on a CPU) or tiny
     random_weights:bool=False, # VGG-16 of a feature critic with random weights (default: ImageNet weights if the generator was pretrained with them)
@@ -98,17 +98,18 @@ def critic(
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
     "Save a pretrained generator's predictions and pretrain a critic on them against the originals"
-    from gan_enhance.critic import gan_recipe, critic_stage, CRITIC_FILE
-    config = gan_recipe(recipe, **changes)  # options are checked before any file is read
+    from gan_enhance.critic import critic_stage, critic_folder, CRITIC_FILE
+    config = named_recipe('gan', recipe, **changes)  # options are checked before any file is read
     path = generator_file(generator)
-    out, predictions = Path(out or path.parent), Path(predictions or Path('data/generated')/path.parent.name)
+    out, predictions = Path(out or critic_folder(path)), Path(predictions or Path('data/generated')/path.parent.name)
     learn = critic_stage(pairs, path, config, predictions, out, pretrained=False if random_weights else None, device=device)
     print(f"Critic: {out/CRITIC_FILE}  (validation loss, accuracy: {[round(float(v), 4) for v in learn.validate()]})")
     return 0
 
 def gan(
     pairs:str, # crappify output folder
-    pretrained_run:str='models/gen_feature', # run folder holding the pretrained generator.pth and critic.pth
+    pretrained_run:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
+    critic:str=None, # the pretrained critic: its run folder or critic.pth (default: models/critic_<name> beside models/gen_<name>)
     out:str=None, # GAN run folder (default: models/gan_<loss of the generator>)
     recipe:str=None, # full (lr 2e-4 then 1e-4, 10 epochs each; the default on a GPU), cpu, quick (the default on a CPU) or tiny
     restart:bool=False, # start over instead of resuming from the run folder's checkpoint
@@ -117,15 +118,15 @@ def gan(
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
     "GAN-train a pretrained generator against its pretrained critic, switching between them adaptively"
-    from gan_enhance.critic import gan_recipe, CRITIC_FILE
+    from gan_enhance.critic import critic_folder, critic_file
     from gan_enhance.gan import train_gan
     from gan_enhance.generator import GENERATOR_FILE, load_generator
-    config, run = gan_recipe(recipe, **changes), Path(pretrained_run)  # options are checked before any file is read
-    pretrained_file, critic_file = generator_file(run), run/CRITIC_FILE
-    if not critic_file.exists(): raise FileNotFoundError(f"No critic in {run}: run `gan-enhance critic PAIRS --generator {run}` first")
+    config = named_recipe('gan', recipe, **changes)  # options are checked before any file is read
+    pretrained_file = generator_file(pretrained_run)
+    critic_path = critic_file(critic or critic_folder(pretrained_file))
     loss = load_generator(pretrained_file)[1].get('loss', 'mse')
     out = Path(out or f'models/gan_{loss}')
-    train_gan(pairs, pretrained_file, critic_file, config, out, restart=restart,
+    train_gan(pairs, pretrained_file, critic_path, config, out, restart=restart,
               pretrained=False if random_weights else None, device=device)
     saved = load_generator(out/GENERATOR_FILE)[1]
     chosen = f", the {saved['chosen']} at generator step {saved['step']}" if 'chosen' in saved else ''
@@ -179,20 +180,12 @@ def run(
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
 )->int: # exit code
     "The main job: crappify, pretrain two generators and their critics, GAN-train both, evaluate on held-out photos, report"
-    from gan_enhance.pipeline import pipeline_config, run_pipeline
+    from gan_enhance.pipeline import run_pipeline
     changes = {k: v for k, v in dict(preset=preset, max_size=max_size).items() if v is not None}
-    run_pipeline(photos, out, pipeline_config(recipe, seed=seed, **changes), device=device, n_workers=n_workers)
+    run_pipeline(photos, out, named_recipe('pipeline', recipe, seed=seed, **changes), device=device, n_workers=n_workers)
     return 0
 
 # %% ../nbs/90_cli.ipynb #757870e9
-def _recipes(kind:str)->dict:
-    "The named configurations behind a training subcommand's recipe options"
-    if kind == 'pretrain':
-        from gan_enhance.pretrain import RECIPES
-        return RECIPES
-    from gan_enhance.critic import GAN_RECIPES
-    return GAN_RECIPES
-
 def _show(value)->str: return ' '.join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 def add_recipe_options(
@@ -203,13 +196,13 @@ def add_recipe_options(
     "One `--field` option per configuration field, defaulting to the chosen recipe's value; the help shows the full, cpu and quick values"
     full, quick = recipes['full'], recipes['quick']
     shown = [name for name in ('full', 'cpu', 'quick') if name in recipes]
-    docs = docments(type(full), full=True)
+    docs = field_docs(type(full))
     group = parser.add_argument_group('recipe options (an option left out keeps the chosen recipe\'s value)')
     for field in dataclasses.fields(full):
         if field.name in skip: continue
         value = getattr(full, field.name) if getattr(full, field.name) is not None else getattr(quick, field.name)
         kind = type(value[0]) if isinstance(value, tuple) else type(value) if value is not None else int
-        help = f"{docs[field.name]['docment']} (" + '; '.join(f"{name}: {_show(getattr(recipes[name], field.name))}" for name in shown) + ")"
+        help = f"{docs[field.name]} (" + '; '.join(f"{name}: {_show(getattr(recipes[name], field.name))}" for name in shown) + ")"
         flag = '--' + field.name.replace('_', '-')
         if kind is bool: group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help)
         elif isinstance(value, tuple): group.add_argument(flag, nargs='+', type=kind, default=None, help=help, metavar=kind.__name__.upper())
@@ -227,7 +220,7 @@ def parser_for(
     func, positional, recipes = COMMANDS[name]
     parser = anno_parser(func, prog=f'gan-enhance {name}', pos=positional)
     parser.add_argument('--debug', action='store_true', help=f"show the full traceback of an error (or set ${DEBUG_ENV})")
-    return add_recipe_options(parser, _recipes(recipes)) if recipes else parser
+    return add_recipe_options(parser, RECIPES[recipes]) if recipes else parser
 
 def usage()->str:
     "The list of subcommands with their one-line descriptions"

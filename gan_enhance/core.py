@@ -7,12 +7,12 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'MAX_PIXELS', 'SAMPLE_PHOTOS', 'GENERATOR_FILE', 'entry_problem',
            'scan_photos', 'printable_name', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info',
-           'open_rgb', 'atomic_path', 'remove_partial_files', 'file_digest', 'refresh_outputs', 'Config',
-           'check_ranges', 'choose_recipe', 'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra',
-           'load_weights', 'pick_device', 'generator_file']
+           'open_rgb', 'atomic_path', 'remove_partial_files', 'file_digest', 'refresh_outputs', 'check_ranges',
+           'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra', 'load_weights', 'pick_device',
+           'generator_file']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import dataclasses, errno, hashlib, json, os, re, stat, threading
+import errno, hashlib, json, os, re, stat, threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -181,23 +181,6 @@ def refresh_outputs(
     return changed
 
 # %% ../nbs/00_core.ipynb #26764659
-class Config:
-    "Mixin for frozen dataclasses that describe a run: a plain-dict round trip (tuples as lists), `replace`, and range checks"
-    ranges = {}  # {field: (lowest, highest)} allowed, both included; a tuple field is checked item by item
-    choices = {}  # {field: allowed values} of fields that take one of a few names
-    def __post_init__(self):
-        check_ranges(self, self.ranges)
-        for name, allowed in self.choices.items():
-            if getattr(self, name) not in allowed:
-                raise ValueError(f"{name.replace('_', '-')} must be one of {', '.join(map(str, allowed))} (got {getattr(self, name)!r})")
-    def to_dict(self)->dict: return {k: (list(v) if isinstance(v, tuple) else v) for k, v in dataclasses.asdict(self).items()}
-    @classmethod
-    def from_dict(cls, d:dict):
-        "An instance from `to_dict`'s output (unknown keys are ignored)"
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names})
-    def replace(self, **changes): return dataclasses.replace(self, **changes)
-
 def _show_value(v): return ' '.join(map(str, v)) if isinstance(v, (tuple, list)) else str(v)
 
 def check_ranges(
@@ -213,17 +196,6 @@ def check_ranges(
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not low <= v <= high:
                 raise ValueError(f"{prefix}{name.replace('_', '-')} must be between {low:g} and {high:g} (got {_show_value(value)})")
 
-def choose_recipe(
-    recipes:dict, # {name: config}
-    name:str|None=None, # a recipe name (None: 'full' when a GPU is available, else 'quick')
-    **changes, # fields to override
-):
-    "The recipe called `name`, with `changes`"
-    if name is None:
-        import torch
-        name = 'full' if torch.cuda.is_available() else 'quick'
-    if name not in recipes: raise ValueError(f"Unknown recipe {name!r}: use one of {', '.join(recipes)}")
-    return recipes[name].replace(**changes)
 
 # %% ../nbs/00_core.ipynb #ed2fd7fa
 SAMPLE_PHOTOS = ('astronaut', 'chelsea', 'coffee', 'rocket', 'hubble_deep_field',

@@ -22,7 +22,8 @@ from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
 
 from .core import SkipImage, atomic_path, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS, remove_partial_files
-from .generator import load_generator, enhance_tensor, inference_model, to_tensor, to_image
+from .generator import load_generator
+from .inference import enhance_tensor, inference_model, to_tensor, to_image
 
 # %% ../nbs/13_enhance.ipynb #4a84bdeb
 _ALPHA_MODES = ('RGBA', 'RGBa', 'LA', 'La', 'PA')

@@ -21,7 +21,8 @@ from fastprogress.fastprogress import progress_bar
 from .core import atomic_path, pick_device, WeightsUnavailable, MissingExtra
 from .crappify import crappify_folder, read_manifest, MANIFEST_FILE
 from .data import pair_items
-from .generator import load_generator, inference_model, GENERATOR_FILE, to_tensor, to_image, upscale, enhance_tensor
+from .generator import load_generator, GENERATOR_FILE
+from .inference import inference_model, to_tensor, to_image, upscale, enhance_tensor
 from .metrics import image_metrics, lpips_model
 
 # %% ../nbs/12_evaluate.ipynb #5f025087

@@ -27,11 +27,12 @@ from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from fastai.vision.gan import GANLearner, GANLoss, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss
 
 from .core import load_weights, pick_device, file_digest, refresh_outputs, atomic_path, WeightsUnavailable, MissingExtra
-from .critic import GANConfig, load_critic, save_critic, CRITIC_FILE
+from .config import GANConfig
+from .critic import load_critic, save_critic, CRITIC_FILE
 from .data import pairs_dataloaders
 from .generator import load_generator, save_generator, FeatureLoss, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric, psnr, ssim, lpips, lpips_model, denormalize
-from .pretrain import DivergenceGuard, RunCheckpoint, ModelEMA, saved_state, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done, CHECKPOINT_FILE, HISTORY_FILE
+from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, saved_state, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done, CHECKPOINT_FILE, HISTORY_FILE
 
 # %% ../nbs/09_gan.ipynb #36a65b58
 class SwitcherTelemetry(Callback):
@@ -216,8 +217,10 @@ class CheckpointSelector(Callback):
         ema:ModelEMA|None=None, # its EMA, whose weights are scored instead
     ):
         "Score the generator now, and keep its weights if they are the best so far"
-        raw = {k: v.detach().clone() for k, v in generator.state_dict().items()}
-        if ema is not None: generator.load_state_dict(ema.weights)  # score what will be used, then put the raw weights back, bit for bit
+        raw = generator.state_dict()  # live views: copied to the CPU below if these weights are kept
+        if ema is not None:  # score what will be used, then put the raw weights back, bit for bit
+            raw = {k: v.detach().clone() for k, v in raw.items()}
+            generator.load_state_dict(ema.weights)
         score = self.score(generator)
         if ema is not None: generator.load_state_dict(raw)
         self.curve.append(dict(step=self.steps, score=score))

@@ -7,29 +7,24 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 # %% auto #0
 __all__ = ['OFFLINE_ENV', 'GENERATOR_KEYS', 'weights_path', 'imagenet_state_dict', 'backbone_meta', 'zero_last_conv',
            'ResidualGenerator', 'create_generator', 'generator_splitter', 'gram_matrix', 'vgg16_features',
-           'FeatureLoss', 'generator_arguments', 'save_generator', 'load_generator', 'to_tensor', 'to_image', 'upscale',
-           'enhance_tensor', 'inference_model']
+           'FeatureLoss', 'generator_arguments', 'save_generator', 'load_generator']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
-import copy, os, warnings
+import os, warnings
 from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
-import numpy as np
-from PIL import Image
-from fastai.vision.core import imagenet_stats
 from fastai.callback.hook import hook_outputs
-from fastai.layers import NormType, ToTensorBase
-from fastai.torch_core import Module, default_device
+from fastai.layers import NormType
+from fastai.torch_core import Module
 from fastai.vision.learner import create_body, model_meta, _default_meta
 from fastai.vision.models.unet import DynamicUnet
 from torchvision.models.vgg import make_layers, cfgs as vgg_configs
 
 from .core import atomic_path, load_weights, ModelFileError, WeightsUnavailable, GENERATOR_FILE, generator_file  # re-exported: their home is core, which the CLI imports without torch
-from .metrics import denormalize
 
 # %% ../nbs/04_generator.ipynb #3941493c
 OFFLINE_ENV = 'GAN_ENHANCE_OFFLINE'
@@ -205,59 +200,3 @@ def load_generator(
     except (RuntimeError, TypeError, AttributeError) as e:
         raise ModelFileError(f"{path}: its weights do not fit the architecture its configuration names ({str(e).splitlines()[0]})") from e
     return model.to(device).eval(), config
-
-# %% ../nbs/04_generator.ipynb #34489b14
-def to_tensor(img:Image.Image)->torch.Tensor:
-    "A PIL RGB image as a (1, 3, H, W) float tensor in [0, 1]"
-    return torch.from_numpy(np.asarray(img.convert('RGB'), dtype=np.float32) / 255).permute(2, 0, 1)[None]
-
-def to_image(x:torch.Tensor)->Image.Image:
-    "A (1, 3, H, W) or (3, H, W) tensor in [0, 1] as a PIL RGB image (rounded to 8 bits)"
-    x = x[0] if x.ndim == 4 else x
-    return Image.fromarray((x.clamp(0, 1) * 255).round().byte().permute(1, 2, 0).cpu().numpy())
-
-def upscale(
-    low:Image.Image, # the low-quality image
-    size:tuple, # (width, height) of the target
-)->Image.Image:
-    "The input baseline: `low` resized to `size` with bicubic interpolation (unchanged if already that size)"
-    return low if low.size == tuple(size) else low.resize(tuple(size), Image.Resampling.BICUBIC)
-
-@torch.inference_mode()
-def enhance_tensor(
-    model:torch.nn.Module, # a generator working on ImageNet-normalised images
-    x:torch.Tensor, # (N, 3, H, W) in [0, 1]
-    stats=imagenet_stats, # normalisation the generator was trained with
-    multiple:int=32, # pad to a multiple of this (the U-Net's downsampling), by reflection
-)->torch.Tensor: # (N, 3, H, W) in [0, 1]
-    "Run a generator on images in [0, 1], normalising, padding and undoing both"
-    mean, std = (x.new_tensor(o).view(1, -1, 1, 1) for o in stats)
-    h, w = x.shape[-2:]
-    pad_h, pad_w = -h % multiple, -w % multiple
-    mode = 'reflect' if pad_h < h and pad_w < w else 'replicate'  # reflection needs the image to be larger than the pad
-    padded = F.pad((x - mean) / std, (0, pad_w, 0, pad_h), mode=mode) if pad_h or pad_w else (x - mean) / std
-    return denormalize(model(padded)[..., :h, :w].float(), stats)
-
-# %% ../nbs/04_generator.ipynb #577096fb
-def _without_tensor_casts(model:nn.Module)->nn.Module:
-    "`model` with fastai's cast to `TensorBase` (the U-Net's last layer) removed: plain tensors out, and traceable by `torch.export`"
-    for name, child in model.named_children():
-        if isinstance(child, ToTensorBase): setattr(model, name, nn.Identity())
-        else: _without_tensor_casts(child)
-    return model
-
-def inference_model(
-    generator:nn.Module, # a generator, e.g. from `load_generator`
-    device=None, # where it will run
-    channels_last:bool=True, # use the channels-last memory layout
-)->nn.Module:
-    "A copy of `generator` for inference: weight norm folded into the weights, plain tensors out, eval mode, no gradients"
-    computed = [m.weight for m in generator.modules() if hasattr(m, 'weight_g') and not m.weight.is_leaf]  # weight norm's, after a forward
-    model = copy.deepcopy(generator, memo={id(w): w.detach().clone() for w in computed}).eval().requires_grad_(False)
-    for module in model.modules():
-        if hasattr(module, 'weight_g'): torch.nn.utils.remove_weight_norm(module)
-        if torch.nn.utils.parametrize.is_parametrized(module, 'weight'):
-            torch.nn.utils.parametrize.remove_parametrizations(module, 'weight')
-    model = _without_tensor_casts(model).to(device or default_device())
-    return model.to(memory_format=torch.channels_last) if channels_last else model
-
