@@ -2,6 +2,7 @@
 
     python bench/quality.py TRAIN BENCH                    # `gan-enhance run TRAIN --recipe cpu`, then every model on BENCH's sets
     python bench/quality.py TRAIN BENCH --run data/q/run   # score a finished run folder instead of training
+    python bench/quality.py TRAIN BENCH --epochs 16        # the same with the generators pretrained for 16 epochs instead of the recipe's
     python bench/quality.py TRAIN BENCH --mode x4          # the cpu recipe's MSE generator on x4 pairs, against bicubic on Set14 x4
     python bench/quality.py PHOTOS PHOTOS --recipe tiny    # the code path in seconds (what the tests run, on sample photos)
 
@@ -105,7 +106,8 @@ def gan_mode(args):
     run = Path(args.run) if args.run else out/'run'
     if not args.run:
         start = time.perf_counter()
-        run_pipeline(args.train, run, recipe('pipeline', args.recipe, seed=args.seed, **({'losses': tuple(args.losses)} if args.losses else {})), device=args.device)
+        run_pipeline(args.train, run, recipe('pipeline', args.recipe, seed=args.seed, **({'losses': tuple(args.losses)} if args.losses else {})),
+                     pretrain_changes=dict(unfrozen_epochs=args.epochs) if args.epochs else None, device=args.device)
         print(f"Pipeline ({args.recipe}) finished in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
     settings = json.loads((run/'run.json').read_text())
     preset = settings['pipeline']['preset']
@@ -121,6 +123,7 @@ def gan_mode(args):
     notes = [f"Models trained by `{run}` (recipe `{settings['pipeline']['recipe']}`, {settings['pairs']} photos from {settings['photos']}, "
              f"crappify preset `{preset}` seed {settings['pipeline']['seed']}); benchmark photos crappified with the same preset and seed "
              f"{args.bench_seed}, scored on RGB at full resolution.", "",
+             "Pretraining epochs: " + ', '.join(f"{loss} {c['unfrozen_epochs']}" for loss, c in settings['pretrain'].items()) + ".", "",
              "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min.", "", lpips_note,
              "`NAME raw`: the raw weights where NAME uses their EMA; `NAME last`: the GAN's last weights where NAME is the checkpoint chosen on "
              "the training photos' held-out split; `gan_mse LOSS`: the GAN stage again with another adversarial loss.", "",
@@ -158,7 +161,7 @@ def main():
     parser.add_argument('--out', default='data/quality', help='output folder')
     parser.add_argument('--seed', type=int, default=42, help='training seed')
     parser.add_argument('--bench-seed', type=int, default=2026, help='crappify seed of the benchmark photos (not the training seed)')
-    parser.add_argument('--epochs', type=int, help='x4 mode: training epochs (default: the recipe\'s)')
+    parser.add_argument('--epochs', type=int, help="the generators' pretraining epochs (unfrozen_epochs; default: the recipe's)")
     parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')
     parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')
     parser.add_argument('--compare', action='store_true', help='gan mode: also score each model\'s raw weights and the GANs\' last weights')
