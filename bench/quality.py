@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from gan_enhance.baseline import BASELINE_NAME, BASELINE_FILE, load_baseline
 from gan_enhance.core import photo_files, WeightsUnavailable
 from gan_enhance.config import recipe
 from gan_enhance.critic import CRITIC_FILE, critic_folder
@@ -50,7 +51,7 @@ def score_sets(sets:dict, models:dict, out:Path, preset:str, seed:int, n_show:in
         result = evaluate(pairs, models, sample=None, n_show=n_show, progress=False, **kwargs)
         result.save(out/'evaluation'/name)
         result.crop_grid(size=128, zoom=2).save(out/f'crops_{name}.png')
-        summary = result.summary()[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'images')
+        summary = result.summary()[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'detail mean', 'images')
                                     if c in result.summary()]]
         summaries.append(summary.assign(set=name).reset_index().rename(columns={'index': 'model'}))
         breakdown = result.by_degradation()
@@ -82,8 +83,9 @@ def lpips_weights()->tuple: # (pretrained, note)
 
 
 def variants(run:Path, args)->dict:
-    "{name: model} of the options issue 13 compares: raw against EMA weights, the last GAN weights against the chosen ones, other GAN losses"
-    models = {}
+    "{name: model}: the global-statistics baseline, every model, and the options issue 13 compares (raw against EMA weights, the last GAN weights against the chosen ones, other GAN losses)"
+    baseline = run/'models'/'baseline'/BASELINE_FILE
+    models = {BASELINE_NAME: load_baseline(baseline)} if baseline.exists() else {}
     for name in MODELS:
         path = run/'models'/name/'generator.pth'
         if not path.exists(): continue
@@ -106,8 +108,9 @@ def gan_mode(args):
     run = Path(args.run) if args.run else out/'run'
     if not args.run:
         start = time.perf_counter()
-        run_pipeline(args.train, run, recipe('pipeline', args.recipe, seed=args.seed, **({'losses': tuple(args.losses)} if args.losses else {})),
-                     pretrain_changes=dict(unfrozen_epochs=args.epochs) if args.epochs else None, device=args.device)
+        changes = {**(dict(unfrozen_epochs=args.epochs) if args.epochs else {}), **(dict(global_branch=args.global_branch) if args.global_branch else {})}
+        run_pipeline(args.train, run, recipe('pipeline', args.recipe, seed=args.seed, preset=args.preset, **({'losses': tuple(args.losses)} if args.losses else {})),
+                     pretrain_changes=changes or None, device=args.device)
         print(f"Pipeline ({args.recipe}) finished in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
     settings = json.loads((run/'run.json').read_text())
     preset = settings['pipeline']['preset']
@@ -123,7 +126,10 @@ def gan_mode(args):
     notes = [f"Models trained by `{run}` (recipe `{settings['pipeline']['recipe']}`, {settings['pairs']} photos from {settings['photos']}, "
              f"crappify preset `{preset}` seed {settings['pipeline']['seed']}); benchmark photos crappified with the same preset and seed "
              f"{args.bench_seed}, scored on RGB at full resolution.", "",
-             "Pretraining epochs: " + ', '.join(f"{loss} {c['unfrozen_epochs']}" for loss, c in settings['pretrain'].items()) + ".", "",
+             "Pretraining epochs: " + ', '.join(f"{loss} {c['unfrozen_epochs']}" for loss, c in settings['pretrain'].items()) + "; global branch: "
+             + ', '.join(f"{loss} {c.get('global_branch', 'none')}" for loss, c in settings['pretrain'].items()) + ".", "",
+             f"`{BASELINE_NAME}`: the baseline every model must beat (a per-photo colour gain and offset from the input's global statistics, a ridge "
+             "regression fitted on the run's training photos). `detail mean`: the output's fine-detail energy over the target's (1 = as detailed).", "",
              "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min.", "", lpips_note,
              "`NAME raw`: the raw weights where NAME uses their EMA; `NAME last`: the GAN's last weights where NAME is the checkpoint chosen on "
              "the training photos' held-out split; `gan_mse LOSS`: the GAN stage again with another adversarial loss.", "",
@@ -161,6 +167,8 @@ def main():
     parser.add_argument('--out', default='data/quality', help='output folder')
     parser.add_argument('--seed', type=int, default=42, help='training seed')
     parser.add_argument('--bench-seed', type=int, default=2026, help='crappify seed of the benchmark photos (not the training seed)')
+    parser.add_argument('--preset', default='seed', help="gan mode: the crappify preset of training and benchmark photos (seed; local: seed without contrast and brightness)")
+    parser.add_argument('--global-branch', choices=('gain', 'matrix', 'none'), help="gan mode: the generators' global branch (default: the recipe's)")
     parser.add_argument('--epochs', type=int, help="the generators' pretraining epochs (unfrozen_epochs; default: the recipe's)")
     parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')
     parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')

@@ -68,14 +68,16 @@ class TrainingConfig(Config):
 class PretrainConfig(TrainingConfig):
     "Everything a generator pretraining run depends on; saved as `config.json` beside what the run writes"
     ranges = {**TrainingConfig.ranges, **dict(sizes=(32, 8192), batch_sizes=(1, 65536), frozen_epochs=(0, 1000000000), unfrozen_epochs=(0, 1000000000),
-                                             lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10), pct_start=(0, 1), weight_decay=(0, 10))}
-    choices = dict(loss=('mse', 'feature'))
+                                             lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10), pct_start=(0, 1), weight_decay=(0, 10), global_size=(8, 1024))}
+    choices = dict(loss=('mse', 'feature'), global_branch=('gain', 'matrix', 'none'))
     loss:str='feature' # generator loss: 'mse' or 'feature'
     arch:str='resnet34' # torchvision backbone of the U-Net ('resnet50' for a bigger one)
     pretrained:bool=True # ImageNet weights for the backbone (and for VGG in the feature loss)
     self_attention:bool=False # self-attention in the U-Net decoder
     residual:bool=False # the generator predicts a correction added to its input
     last_cross:bool=True # fastai's full-resolution ResBlock at the U-Net's end (False: 1.6x faster training; use with `residual`)
+    global_branch:str='gain' # a colour transform of the whole photo before the U-Net: 'gain' (per channel), 'matrix' (3x4) or 'none' (`GlobalGenerator`)
+    global_size:int=128 # side of the square copy of the whole photo that the global branch looks at
     sizes:tuple=(128, 256) # image sizes of the progressive-resizing stages
     batch_sizes:tuple=(32, 12) # batch size at each size
     frozen_epochs:int=2 # epochs with the backbone frozen, per size

@@ -225,6 +225,10 @@ PRESETS = {
              dict(op='contrast', contrast=(0.6, 1.4), brightness=(0.8, 1.2)),
              dict(op='text', source='words', size=(0.06, 0.15), color='random', region=0.9),
              dict(op='jpeg', quality=(10, 70))],
+    'local': [dict(op='downscale', factor=(2.0, 4.0), resample=('bilinear', 'bicubic', 'lanczos')),  # the seed's local damage alone: no contrast or brightness
+              dict(op='dither', colors=(32, 128)),
+              dict(op='text', source='words', size=(0.06, 0.15), color='random', region=0.9),
+              dict(op='jpeg', quality=(10, 70))],
     'x4': [dict(op='downscale', factor=4, resample='bicubic')],
 }
 

@@ -22,7 +22,7 @@ from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
 
 from .core import SkipImage, atomic_path, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS, remove_partial_files
-from .generator import load_generator
+from .generator import load_generator, thumbnail
 from .inference import enhance_tensor, inference_model, to_tensor, to_image
 
 # %% ../nbs/13_enhance.ipynb #4a84bdeb
@@ -125,21 +125,23 @@ class Enhancer:
         self.scale, self.tile_size, self.overlap, self.batch_size, self.min_tile, self.max_pixels = scale, tile_size, overlap, batch_size, min_tile, max_pixels
         self.stats, self.progress, self.retries = stats, progress, []
 
-    def _forward(self, tiles):
+    def _forward(self, tiles, whole=None):
         tiles = tiles.to(self.device, non_blocking=True).contiguous(memory_format=torch.channels_last)
         with torch.autocast(self.device.type, dtype=self.dtype, enabled=self.dtype != torch.float32):
-            return enhance_tensor(self.model, tiles, self.stats).float().cpu()
+            return enhance_tensor(self.model, tiles, self.stats, whole=whole).float().cpu()
 
     def _tiled(self, x, tile, batch_size):
         _, _, height, width = x.shape
         (tops, tile_h), (lefts, tile_w) = tile_layout(height, tile, self.overlap), tile_layout(width, tile, self.overlap)
         boxes = [(top, left) for top in tops for left in lefts]
         if len(boxes) == 1: return self._forward(x)
+        colour = getattr(self.model, 'colour', None)  # a global branch sees the whole photo beside every tile: one colour transform, no seams
+        whole = thumbnail(x, colour.size).to(self.device) if colour is not None else None
         window = blend_window(tile_h, tile_w, self.overlap)
         out, weight = torch.zeros(3, height, width), torch.zeros(1, height, width)
         batches = [boxes[i:i + batch_size] for i in range(0, len(boxes), batch_size)]
         for batch in (progress_bar(batches, leave=False) if self.progress else batches):
-            predictions = self._forward(torch.cat([x[..., t:t + tile_h, l:l + tile_w] for t, l in batch]))
+            predictions = self._forward(torch.cat([x[..., t:t + tile_h, l:l + tile_w] for t, l in batch]), whole)
             for (top, left), prediction in zip(batch, predictions):
                 out[:, top:top + tile_h, left:left + tile_w] += prediction * window
                 weight[:, top:top + tile_h, left:left + tile_w] += window
@@ -308,7 +310,7 @@ def export_onnx(
     if isinstance(generator, (str, Path)): generator = load_generator(generator)[0]
     model = ImageGenerator(inference_model(generator, 'cpu', channels_last=False)).eval()
     height, width = Dim('height_32', min=1, max=1024), Dim('width_32', min=1, max=1024)
-    example = torch.rand(1, 3, 64, 96)
+    example = torch.rand(2, 3, 64, 96)
     with warnings.catch_warnings(), atomic_path(path) as tmp:
         warnings.simplefilter('ignore')
         torch.onnx.export(model, (example,), str(tmp.with_suffix('.onnx')), dynamo=True, external_data=False, verbose=False, input_names=['image'],

@@ -105,7 +105,7 @@ def evaluate(
     return Evaluation(pd.DataFrame(rows), read_manifest(pairs), list(outputs), shown, settings)
 
 # %% ../nbs/12_evaluate.ipynb #db57ae63
-METRICS = ('mse', 'psnr', 'ssim', 'lpips')  # LPIPS where its network could be had
+METRICS = ('mse', 'psnr', 'ssim', 'lpips', 'detail')  # LPIPS where its network could be had; detail: `detail_ratio`, 1 is the target's
 LOWER_IS_BETTER = ('mse', 'lpips')
 
 def detail_box(
@@ -155,7 +155,8 @@ class Evaluation:
         "Mean and standard deviation of each metric per model, and the mean per-image gain over the input (for LPIPS, its fall)"
         stats = self.per_image.groupby('model', sort=False)[self.metrics].agg(['mean', 'std'])
         stats.columns = [f'{m} {s}' for m, s in stats.columns]
-        for metric in self.metrics[1:]: stats[f'{metric} gain'] = self.gain(metric).mean()
+        for metric in self.metrics[1:]:
+            if metric != 'detail': stats[f'{metric} gain'] = self.gain(metric).mean()  # detail: its mean is the figure (closer to 1)
         stats['images'] = self.per_image.groupby('model', sort=False).size()
         return stats.loc[self.models]
 
@@ -175,7 +176,7 @@ class Evaluation:
         return pd.concat(tables) if tables else pd.DataFrame()
 
     def plot_metrics(self):
-        "Mean MSE, PSNR, SSIM (and LPIPS) per model, with one standard deviation as error bars"
+        "Mean MSE, PSNR, SSIM, (LPIPS,) and detail ratio per model, with one standard deviation as error bars"
         import matplotlib.pyplot as plt
         summary = self.summary()
         fig, axes = plt.subplots(1, len(self.metrics), figsize=(4 * len(self.metrics), 3.5))
@@ -189,7 +190,7 @@ class Evaluation:
     def plot_distributions(self):
         "Per-image gain over the input in PSNR, SSIM (and LPIPS: its fall), per model"
         import matplotlib.pyplot as plt
-        shown = self.metrics[1:]
+        shown = [m for m in self.metrics[1:] if m != 'detail']
         fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 3.5))
         for ax, metric in zip(axes, shown):
             gains = self.gain(metric).drop(columns=INPUT)

@@ -6,9 +6,9 @@ Docs: https://gan-enhance.github.io/gan_enhance/gan.html.md"""
 
 # %% auto #0
 __all__ = ['SELECTION_FILE', 'LAST_GENERATOR_FILE', 'HIGHER_IS_BETTER', 'GAN_CONFIG_FILE', 'SwitcherTelemetry', 'wgan_losses',
-           'gradient_penalty', 'GradientPenaltyLoss', 'relativistic_losses', 'RelativisticLoss', 'gan_learner',
-           'selection_metric', 'CheckpointSelector', 'distributed_kwargs', 'generator_loss_for', 'train_gan',
-           'plot_selection', 'plot_telemetry']
+           'gradient_penalty', 'PhotoGANLoss', 'GradientPenaltyLoss', 'relativistic_losses', 'RelativisticLoss',
+           'gan_learner', 'selection_metric', 'CheckpointSelector', 'distributed_kwargs', 'generator_loss_for',
+           'train_gan', 'plot_selection', 'plot_telemetry']
 
 # %% ../nbs/09_gan.ipynb #742c7575
 import gc
@@ -30,7 +30,7 @@ from .core import load_weights, pick_device, file_digest, refresh_outputs, atomi
 from .config import GANConfig
 from .critic import load_critic, save_critic, CRITIC_FILE
 from .data import pairs_dataloaders
-from .generator import load_generator, save_generator, FeatureLoss, GENERATOR_FILE
+from .generator import load_generator, save_generator, whole_size, FeatureLoss, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric, psnr, ssim, lpips, lpips_model, denormalize
 from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, saved_state, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done, CHECKPOINT_FILE, HISTORY_FILE
 
@@ -88,7 +88,14 @@ def gradient_penalty(
     grads, = torch.autograd.grad(critic(between).sum(), between, create_graph=True)
     return ((grads.flatten(1).norm(dim=1) - 1) ** 2).mean()
 
-class GradientPenaltyLoss(GANLoss):
+class PhotoGANLoss(GANLoss):
+    "fastai's `GANLoss` for generators with more than one input (a crop and its whole photo, `GlobalGenerator`): a critic step passes them all on"
+    def critic(self, real_pred, *input):
+        fake = self.gan_model.generator(*input).requires_grad_(False)
+        self.crit_loss = self.crit_loss_func(real_pred, self.gan_model.critic(fake))
+        return self.crit_loss
+
+class GradientPenaltyLoss(PhotoGANLoss):
     "fastai's `GANLoss` whose critic loss adds `weight` x `gradient_penalty`; the real batch is the one the critic scored just before (a forward pre-hook keeps it)"
     def __init__(self, gen_loss_func, crit_loss_func, gan_model, weight:float=10.0):
         super().__init__(gen_loss_func, crit_loss_func, gan_model)
@@ -96,9 +103,9 @@ class GradientPenaltyLoss(GANLoss):
         gan_model.critic.register_forward_pre_hook(self._keep_input)
     def _keep_input(self, module, args): self._last_input = args[0]
 
-    def critic(self, real_pred, input):
+    def critic(self, real_pred, *input):
         real = self._last_input  # in a critic step the model's forward scored the real images: fastai passes only the predictions on
-        fake = self.gan_model.generator(input).requires_grad_(False)
+        fake = self.gan_model.generator(*input).requires_grad_(False)
         self.penalty = gradient_penalty(self.gan_model.critic, real, fake)
         self.crit_loss = self.crit_loss_func(real_pred, self.gan_model.critic(fake)) + self.weight * self.penalty
         return self.crit_loss
@@ -113,7 +120,7 @@ def relativistic_losses(pixel_loss, weights_gen=(1.0, 50.0)):
     def critic_loss(real_pred, fake_pred): return (more_real(real_pred, fake_pred, True) + more_real(fake_pred, real_pred, False)) / 2
     return generator_loss, critic_loss
 
-class RelativisticLoss(GANLoss):
+class RelativisticLoss(PhotoGANLoss):
     "fastai's `GANLoss` for `relativistic_losses`: the generator's loss also needs the critic's verdict on the real images"
     def generator(self, output, target):
         fake_pred, real_pred = self.gan_model.critic(output), self.gan_model.critic(target).detach()
@@ -145,8 +152,10 @@ def gan_learner(
         return learn
     generator_learn = Learner(dls, generator, loss_func=generator_loss)
     critic_learn = Learner(dls, critic, loss_func=AdaptiveLoss(nn.BCEWithLogitsLoss()))
-    return GANLearner.from_learners(generator_learn, critic_learn, switcher=AdaptiveGANSwitcher(critic_thresh=config.critic_thresh),
-                                    weights_gen=config.weights_gen, **common)
+    learn = GANLearner.from_learners(generator_learn, critic_learn, switcher=AdaptiveGANSwitcher(critic_thresh=config.critic_thresh),
+                                     weights_gen=config.weights_gen, **common)
+    learn.loss_func = PhotoGANLoss(learn.loss_func.gen_loss_func, learn.loss_func.crit_loss_func, learn.model)  # a generator may take the whole photo too
+    return learn
 
 # %% ../nbs/09_gan.ipynb #550e347f
 SELECTION_FILE, LAST_GENERATOR_FILE = 'selection.csv', 'generator_last.pth'
@@ -185,24 +194,25 @@ class CheckpointSelector(Callback):
     def before_fit(self):
         if self.held_out is not None: return
         xs, ys = [], []
-        for xb, yb in self.dls.valid:  # before the epoch's seeding: a resumed run draws what an uninterrupted one does
-            xs.append(xb); ys.append(yb)
-            if sum(map(len, xs)) >= self.images: break
+        for batch in self.dls.valid:  # before the epoch's seeding: a resumed run draws what an uninterrupted one does
+            xs.append(batch[:self.dls.n_inp]); ys.append(batch[-1])  # the inputs: a crop, and its whole photo for a `GlobalGenerator`
+            if sum(len(x[0]) for x in xs) >= self.images: break
         if not xs:
             print("No held-out images to choose the GAN checkpoint with: the run keeps its last weights (use more photos or a larger valid_pct)")
             self.every = 0
             return
-        self.held_out, self.bs = (torch.cat(xs)[:self.images], torch.cat(ys)[:self.images]), self.dls.valid.bs
-        if self.perceptual is not None: self.perceptual.to(xs[0].device)
+        inputs = tuple(torch.cat(parts)[:self.images] for parts in zip(*xs))
+        self.held_out, self.bs = (inputs, torch.cat(ys)[:self.images]), self.dls.valid.bs
+        if self.perceptual is not None: self.perceptual.to(ys[0].device)
 
     @torch.no_grad()
     def score(self, generator:nn.Module)->float:
         "The mean score of `generator` on the held-out images"
         was_training, scores = generator.training, []
         generator.eval()
-        x, y = self.held_out
-        for i in range(0, len(x), self.bs):
-            pred, target = denormalize(generator(x[i:i + self.bs]).float()), denormalize(y[i:i + self.bs].float())
+        inputs, y = self.held_out
+        for i in range(0, len(y), self.bs):
+            pred, target = denormalize(generator(*[x[i:i + self.bs] for x in inputs]).float()), denormalize(y[i:i + self.bs].float())
             scores.append(lpips(pred, target, self.perceptual) if self.metric == 'lpips' else psnr(pred, target) if self.metric == 'psnr' else ssim(pred, target))
         generator.train(was_training)
         return torch.cat(scores).mean().item()
@@ -273,7 +283,8 @@ def train_gan(
     set_seed(config.seed)
     generator, generator_config = load_generator(generator_file)
     dls = pairs_dataloaders(pairs, config.size, config.bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
-                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify)
+                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify,
+                            whole=whole_size(generator_config))
     imagenet = generator_config.get('pretrained', True) if pretrained is None else pretrained
     learn = gan_learner(dls, generator.train(), load_critic(critic_file), generator_loss_for(generator_config, imagenet),
                         config, path=folder, model_dir='.')

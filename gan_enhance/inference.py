@@ -19,6 +19,8 @@ from fastai.vision.core import imagenet_stats
 from fastai.layers import ToTensorBase
 from fastai.torch_core import default_device
 
+from fastcore.basics import ifnone
+
 from .metrics import denormalize
 
 # %% ../nbs/04b_inference.ipynb #34489b14
@@ -44,14 +46,16 @@ def enhance_tensor(
     x:torch.Tensor, # (N, 3, H, W) in [0, 1]
     stats=imagenet_stats, # normalisation the generator was trained with
     multiple:int=32, # pad to a multiple of this (the U-Net's downsampling), by reflection
+    whole:torch.Tensor|None=None, # (N or 1, 3, h, w) in [0, 1]: the whole photos `x` are tiles of, for a generator that sees the whole photo (None: `x`)
 )->torch.Tensor: # (N, 3, H, W) in [0, 1]
-    "Run a generator on images in [0, 1], normalising, padding and undoing both"
+    "Run a generator on images in [0, 1], normalising, padding and undoing both; a generator with a global branch also gets the whole photo, unpadded"
     mean, std = (x.new_tensor(o).view(1, -1, 1, 1) for o in stats)
+    extra = ((ifnone(whole, x).to(x) - mean) / std,) if getattr(model, 'sees_whole', False) else ()
     h, w = x.shape[-2:]
     pad_h, pad_w = -h % multiple, -w % multiple
     mode = 'reflect' if pad_h < h and pad_w < w else 'replicate'  # reflection needs the image to be larger than the pad
     padded = F.pad((x - mean) / std, (0, pad_w, 0, pad_h), mode=mode) if pad_h or pad_w else (x - mean) / std
-    return denormalize(model(padded)[..., :h, :w].float(), stats)
+    return denormalize(model(padded, *extra)[..., :h, :w].float(), stats)
 
 # %% ../nbs/04b_inference.ipynb #577096fb
 def _without_tensor_casts(model:nn.Module)->nn.Module:

@@ -23,6 +23,7 @@ from .generator import GENERATOR_FILE
 from .pretrain import pretrain_generator, plot_history
 from .critic import critic_stage, critic_folder, CRITIC_FILE
 from .gan import train_gan, plot_telemetry, plot_selection, SELECTION_FILE
+from .baseline import baseline_stage, load_baseline, BASELINE_NAME, BASELINE_FILE
 from .evaluate import evaluate
 from .report import write_report, verdict
 
@@ -124,6 +125,8 @@ def run_pipeline(
     if not len(pair_items(pairs)): raise ValueError(f"No usable photos in {photos}: see {pairs/MANIFEST_FILE}")
     held = held_out(pairs, *pretrain_configs.values(), gan_config)
     if not held: raise ValueError(f"No photo is held out by every stage ({len(pair_items(pairs))} pairs): use more photos or a larger valid_pct")
+    baseline_file = models/'baseline'/BASELINE_FILE  # the baseline every model must beat, fitted on the photos the stages train on
+    stages('baseline', baseline_file, baseline_stage, pairs, baseline_file, [r for r in pair_items(pairs).relpath if r not in set(held)], checks_itself=True)
     for loss, run_config in pretrain_configs.items():
         stages(f'pretrain {loss}', models/f'gen_{loss}'/GENERATOR_FILE, pretrain_generator, pairs, run_config, models/f'gen_{loss}', device=device,
                checks_itself=True)
@@ -135,7 +138,7 @@ def run_pipeline(
                critic_folder(models/f'gen_{loss}')/CRITIC_FILE, gan_config, models/f'gan_{loss}', pretrained=run_config.pretrained, device=device, checks_itself=True)
     names = [f'{stage}_{loss}' for stage in ('gen', 'gan') for loss in config.losses]
     start = time.perf_counter()
-    evaluation = evaluate(pairs, {name: models/name for name in names}, sample=config.evaluate_sample, seed=config.seed,
+    evaluation = evaluate(pairs, {BASELINE_NAME: load_baseline(baseline_file), **{name: models/name for name in names}}, sample=config.evaluate_sample, seed=config.seed,
                           relpaths=held, device=device, n_show=min(3, len(held)))
     evaluation.save(out/'evaluation')
     stages.rows.append(dict(stage='evaluate', status='ran', seconds=round(time.perf_counter() - start, 1)))

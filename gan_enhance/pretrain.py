@@ -22,7 +22,7 @@ from .config import PretrainConfig
 from .core import load_weights, pick_device, file_digest, refresh_outputs
 from .crappify import SETTINGS_FILE
 from .data import pairs_dataloaders
-from .generator import create_generator, generator_splitter, FeatureLoss, save_generator, GENERATOR_FILE
+from .generator import whole_size, create_generator, generator_splitter, FeatureLoss, save_generator, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
 from .runs import (CHECKPOINT_FILE, HISTORY_FILE, DivergenceGuard, RunCheckpoint, ModelEMA, check_run_folder, read_checkpoint,
                               restore_checkpoint, epochs_done, training_context)
@@ -42,7 +42,8 @@ def generator_learner(
 )->Learner:
     "A fastai `Learner` for generator pretraining: U-Net, loss, metrics, splitter, mixed precision on CUDA"
     size = dls.one_batch()[0].shape[-1]
-    model = model or create_generator(config.arch, config.pretrained, size, config.self_attention, config.residual, last_cross=config.last_cross)
+    model = model or create_generator(config.arch, config.pretrained, size, config.self_attention, config.residual, last_cross=config.last_cross,
+                                     global_branch=config.global_branch, global_size=config.global_size)
     loss = generator_loss(config)
     metrics = [psnr_metric(), ssim_metric()] + (LossMetrics(FeatureLoss.parts) if config.loss == 'feature' else [])
     learn = Learner(dls, model, loss_func=loss, metrics=metrics, splitter=generator_splitter(config.arch), wd=config.weight_decay, **kwargs)
@@ -62,7 +63,8 @@ def run_stages(config:PretrainConfig)->list:
 def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint):
     "The run's learner with the data of one stage: built (and restored from `checkpoint`) the first time, given new data after"
     dls = pairs_dataloaders(pairs, size, bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
-                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify)
+                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify,
+                            whole=whole_size(config.to_dict()))
     if learn is not None:
         learn.dls = dls
         return learn
@@ -105,7 +107,8 @@ def pretrain_generator(
     if finished: learn.model.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib():
         save_generator(learn.model, folder/GENERATOR_FILE, ema.weights, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
-                       residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, loss=config.loss, recipe=config.recipe,
+                       residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, global_branch=config.global_branch,
+                       global_size=config.global_size, loss=config.loss, recipe=config.recipe,
                        pretrained=config.pretrained, ema_decay=config.ema_decay, built_from=built_from)
         (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn

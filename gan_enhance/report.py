@@ -17,6 +17,7 @@ import pandas as pd
 from .core import atomic_path, GENERATOR_FILE
 from .critic import CRITIC_FILE
 from .evaluate import INPUT
+from .baseline import BASELINE_NAME
 
 # %% ../nbs/12b_report.ipynb #83e29a63
 def markdown_table(df:pd.DataFrame, digits:int=3)->str:
@@ -29,13 +30,17 @@ def markdown_table(df:pd.DataFrame, digits:int=3)->str:
 MIN_GAIN = 0.1  # dB of mean PSNR: a smaller difference from the input is within noise and does not show
 
 def verdict(summary:pd.DataFrame)->str:
-    "One sentence: which models beat the input's mean PSNR on the held-out photos by at least `MIN_GAIN`"
-    models = [m for m in summary.index if m != INPUT]
-    gain = {m: summary.loc[m, 'psnr mean'] - summary.loc[INPUT, 'psnr mean'] for m in models}
+    "Which models beat the input's mean PSNR on the held-out photos by at least `MIN_GAIN`, and which beat the global-statistics baseline where it was scored"
+    models, psnr = [m for m in summary.index if m not in (INPUT, BASELINE_NAME)], summary['psnr mean']
+    gain = {m: psnr[m] - psnr[INPUT] for m in models}
     beat, gains = [m for m in models if gain[m] >= MIN_GAIN], ', '.join(f"{m} {gain[m]:+.2f} dB" for m in models)
-    if len(beat) == len(models): return f"All {len(models)} models beat the crappified input on mean PSNR over the held-out photos ({gains})."
-    return (f"{len(beat)} of {len(models)} models beat the crappified input by {MIN_GAIN} dB or more of mean PSNR over the held-out photos ({gains}). "
-            "See 'What would do better' below.")
+    if len(beat) == len(models): text = f"All {len(models)} models beat the crappified input on mean PSNR over the held-out photos ({gains})."
+    else: text = (f"{len(beat)} of {len(models)} models beat the crappified input by {MIN_GAIN} dB or more of mean PSNR over the held-out photos ({gains}). "
+                  "See 'What would do better' below.")
+    if BASELINE_NAME not in psnr: return text
+    over = {m: psnr[m] - psnr[BASELINE_NAME] for m in models}
+    return (text + f" Against the {BASELINE_NAME} baseline ({psnr[BASELINE_NAME] - psnr[INPUT]:+.2f} dB over the input): "
+            f"{sum(v >= MIN_GAIN for v in over.values())} of {len(models)} beat it by {MIN_GAIN} dB or more ({', '.join(f'{m} {v:+.2f} dB' for m, v in over.items())}).")
 
 ADVICE = """A model that does not beat its input has not learnt enough that carries over to photos it has not seen. In order of effect:
 more photos (the quick recipe trains on 7 sample photos: pass a folder of a few hundred with `gan-enhance run PHOTOS --recipe cpu`),
@@ -91,11 +96,11 @@ def write_report(
 )->Path: # report.md (report.html beside it)
     "Write the one-page report as Markdown (images linked) and HTML (images embedded), from one list of sections"
     out, good = Path(out), verdict(summary)
-    table = summary[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'mse mean', 'images') if c in summary]]
+    table = summary[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'detail mean', 'mse mean', 'images') if c in summary]]
     intro = (f"Recipe `{settings['pipeline']['recipe']}`, crappify preset `{settings['pipeline']['preset']}`, seed {settings['pipeline']['seed']}, "
              f"{settings['pairs']} photos, held out (never trained on): {', '.join(settings['held_out']) or 'none'}. "
              f"Scores at full resolution on RGB; gain = mean per-image improvement over the input (the low-quality image upscaled bicubically; "
-             f"for LPIPS, lower is closer, and its gain is its fall). {_lpips_note(settings.get('evaluation', {}))}")
+             f"for LPIPS, lower is closer, and its gain is its fall). `{BASELINE_NAME}` is the baseline every model must beat: a per-photo colour gain and offset predicted from the input's global statistics, fitted on the training photos. Detail: the output's fine-detail energy over the target's (1 = as detailed; MSE models fall below). {_lpips_note(settings.get('evaluation', {}))}")
     chain, scope = provenance_table(settings.get('provenance', {})), SCOPE.get(settings['pipeline']['recipe'], '')
     chain_note = "Digests (SHA-256, first 10 hex digits) of the model files, and of the inputs each run folder records; a stage whose inputs changed redoes its work."
     total = f"Total: {stages.seconds.sum():.0f} s on {settings['device']}. Every setting is in `run.json`; models are in `models/`, tables in `evaluation/`."
