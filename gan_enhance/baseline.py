@@ -20,7 +20,7 @@ from PIL import Image
 
 from .core import atomic_path, load_weights, file_digest, ModelFileError
 from .data import pair_items, pairs_crappifier
-from .generator import global_statistics, thumbnail, apply_colour
+from .generator import global_statistics, thumbnail, apply_colour, stats_transform
 from .inference import to_tensor, upscale
 
 # %% ../nbs/04d_baseline.ipynb #3cb02621
@@ -50,9 +50,7 @@ class GlobalStatsBaseline(Module):
 
     def transform(self, pixels:torch.Tensor)->torch.Tensor: # (N, 3, 4) for `apply_colour`
         "The colour transform of each whole photo in [0, 1]"
-        features = global_statistics(thumbnail(pixels, self.size))
-        out = torch.cat([features, torch.ones_like(features[:, :1])], 1) @ self.weights
-        return torch.cat([torch.diag_embed(out[:, :3]), out[:, 3:, None]], 2)
+        return stats_transform(global_statistics(thumbnail(pixels, self.size)), self.weights)
 
     def forward(self, x, whole=None):
         to_pixels = lambda t: t.float() * self.std + self.mean

@@ -39,7 +39,7 @@ def crappify(
 # %% ../nbs/90_cli.ipynb #b3513b83
 def evaluate(
     pairs:str, # crappify output folder (with manifest.csv), or a folder of photos to crappify first
-    models:Annotated[str, {'nargs': '*'}]=None, # generator files or run folders (e.g. models/gen_mse); none: the input baseline only
+    models:Annotated[str, {'nargs': '*'}]=None, # generator files or run folders (e.g. models/gen_mse), and a run's global-statistics baseline (models/baseline); none: the input only
     out:str='data/evaluation', # where tables (CSV) and plots (PNG) go
     preset:str='x4', # crappify preset, for a folder of photos
     seed:int=42, # crappify seed, for a folder of photos, and seed of the sample
@@ -51,7 +51,7 @@ def evaluate(
     random_weights:bool=False, # LPIPS on a backbone with random weights: the code path, not a verdict
     raw_weights:bool=False, # score the generators' raw weights instead of their EMA
 )->int: # exit code
-    "Score generators and the input baseline on the same images: MSE, PSNR, SSIM and LPIPS tables and plots"
+    "Score generators and the input on the same images: MSE, PSNR, SSIM, LPIPS and detail tables and plots"
     from gan_enhance.evaluate import evaluate as run_evaluation, pairs_for
     out = Path(out)
     from gan_enhance.evaluate import check_scoring

@@ -21,6 +21,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import atomic_path, pick_device, WeightsUnavailable, MissingExtra
 from .crappify import crappify_folder, read_manifest, MANIFEST_FILE
 from .data import pair_items
+from .baseline import load_baseline, BASELINE_NAME, BASELINE_FILE
 from .generator import load_generator, GENERATOR_FILE
 from .inference import inference_model, to_tensor, to_image, upscale, enhance_tensor
 from .metrics import image_metrics, lpips_model
@@ -28,12 +29,17 @@ from .metrics import image_metrics, lpips_model
 # %% ../nbs/12_evaluate.ipynb #5f025087
 INPUT = 'input (bicubic)'
 
+def _baseline_file(path)->Path|None:
+    "`path` as a global-statistics baseline file (itself, or the one in a folder), or None"
+    path = Path(path)
+    return path if path.name == BASELINE_FILE else path/BASELINE_FILE if (path/BASELINE_FILE).exists() else None
+
 def _load_models(models, device, ema=True):
     if isinstance(models, dict): named = models
-    else: named = {Path(m).parent.name if Path(m).name == GENERATOR_FILE else Path(m).stem: m for m in models}
+    else: named = {BASELINE_NAME if _baseline_file(m) else Path(m).parent.name if Path(m).name == GENERATOR_FILE else Path(m).stem: m for m in models}
     loaded = {}
     for name, model in named.items():
-        if isinstance(model, (str, Path)): model = load_generator(model, ema=ema)[0]
+        if isinstance(model, (str, Path)): model = load_baseline(_baseline_file(model)) if _baseline_file(model) else load_generator(model, ema=ema)[0]
         loaded[name] = inference_model(model, device)
     return loaded
 
@@ -70,7 +76,7 @@ def check_scoring(sample:int|None, crop:int, max_side:int|None):
 
 def evaluate(
     pairs:Path|str, # a crappify output folder
-    models, # {name: generator module or file}, or a list of generator files / run folders
+    models, # {name: generator module or file}, or a list of generator files / run folders (and a run's baseline, `models/baseline`)
     sample:int|None=20, # score a seeded sample of this many images (None: all)
     seed:int=42, # seed of the sample
     relpaths:list|None=None, # restrict to these images (e.g. the validation split)

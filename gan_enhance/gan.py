@@ -143,7 +143,8 @@ def gan_learner(
         losses = wgan_losses(generator_loss, config.weights_gen)
         learn = GANLearner(dls, generator, critic, *losses, clip=config.clip if config.gan_loss == 'wgan' else None,
                            switcher=FixedGANSwitcher(n_crit=5, n_gen=1), switch_eval=False, **common)
-        if config.gan_loss == 'wgan-gp': learn.loss_func = GradientPenaltyLoss(*losses, learn.model, config.gp_weight)  # GANLearner builds a plain GANLoss
+        learn.loss_func = (GradientPenaltyLoss(*losses, learn.model, config.gp_weight) if config.gan_loss == 'wgan-gp'  # GANLearner builds a plain GANLoss
+                           else PhotoGANLoss(*losses, learn.model))
         return learn
     if config.gan_loss == 'ragan':
         learn = GANLearner(dls, generator, critic, *relativistic_losses(generator_loss, config.weights_gen),

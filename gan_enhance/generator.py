@@ -7,8 +7,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 # %% auto #0
 __all__ = ['OFFLINE_ENV', 'QUANTILES', 'GENERATOR_KEYS', 'weights_path', 'imagenet_state_dict', 'backbone_meta', 'zero_last_conv',
            'ResidualGenerator', 'create_generator', 'generator_splitter', 'global_statistics', 'thumbnail',
-           'apply_colour', 'GlobalColour', 'GlobalGenerator', 'whole_size', 'gram_matrix', 'vgg16_features',
-           'FeatureLoss', 'generator_arguments', 'save_generator', 'load_generator']
+           'apply_colour', 'stats_transform', 'identity_prior', 'GlobalColour', 'GlobalGenerator', 'whole_size',
+           'gram_matrix', 'vgg16_features', 'FeatureLoss', 'generator_arguments', 'save_generator', 'load_generator']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
 import os, warnings
@@ -23,6 +23,7 @@ from fastai.layers import NormType
 from fastai.torch_core import Module
 from fastai.vision.learner import create_body, model_meta, _default_meta
 from fastai.vision.models.unet import DynamicUnet
+from fastai.vision.core import imagenet_stats
 from torchvision.models.vgg import make_layers, cfgs as vgg_configs
 
 from .core import atomic_path, load_weights, ModelFileError, WeightsUnavailable, GENERATOR_FILE, generator_file  # re-exported: their home is core, which the CLI imports without torch
@@ -136,13 +137,27 @@ def apply_colour(
     transform = transform.to(x.dtype)[..., None, None]  # broadcasts over the batch when one photo's transform serves all its tiles
     return sum(transform[:, :, j] * x[:, j:j + 1] for j in range(3)) + transform[:, :, 3]
 
+def stats_transform(
+    statistics:torch.Tensor, # (N, 36) from `global_statistics`
+    weights:torch.Tensor, # (37, 6): a linear map from the statistics (and 1) to 3 gains and 3 offsets
+)->torch.Tensor: # (N, 3, 4) for `apply_colour`
+    "The per-channel gain and offset a linear model of the statistics predicts, as a 3x4 transform"
+    out = torch.cat([statistics, torch.ones_like(statistics[:, :1])], 1) @ weights.to(statistics.dtype)
+    return torch.cat([torch.diag_embed(out[:, :3]), out[:, 3:, None]], 2)
+
+def identity_prior()->torch.Tensor:
+    "`stats_transform` weights that predict gain 1 and offset 0 whatever the statistics"
+    weights = torch.zeros(37, 6); weights[-1, :3] = 1
+    return weights
+
 class GlobalColour(Module):
-    "Predicts one colour transform per photo from a small copy of all of it: per-channel gain and offset, or a 3x4 matrix; the identity before training"
+    "Predicts one colour transform per photo from a small copy of all of it: a linear prior on its statistics plus a learnt correction; the identity before training"
     def __init__(self,
-        kind:str='gain', # 'gain' (3 gains, 3 offsets) or 'matrix' (a 3x3 matrix and 3 offsets)
+        kind:str='gain', # the learnt correction: 'gain' (3 gains, 3 offsets) or 'matrix' (a 3x3 matrix and 3 offsets)
         size:int=128, # side of the photo's copy it looks at
         nf:int=32, # filters of its small CNN (doubled once)
         hidden:int=64, # width of its hidden layer
+        stats=imagenet_stats, # normalisation of the images it is given: it works on their pixel values
     ):
         if kind not in ('gain', 'matrix'): raise ValueError(f"global_branch must be one of none, gain, matrix (got {kind!r})")
         self.kind, self.size = kind, size
@@ -150,13 +165,28 @@ class GlobalColour(Module):
         self.cnn = nn.Sequential(*conv(3, nf // 2), *conv(nf // 2, nf), *conv(nf, 2 * nf), *conv(2 * nf, 2 * nf), nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.head = nn.Sequential(nn.Linear(36 + 2 * nf, hidden), nn.ReLU(), nn.Linear(hidden, 6 if kind == 'gain' else 12))
         nn.init.zeros_(self.head[-1].weight); nn.init.zeros_(self.head[-1].bias)
+        self.register_buffer('prior', identity_prior())  # fixed: `set_prior` puts the global-statistics baseline here (`04d_baseline`)
+        self.register_buffer('mean', torch.tensor(stats[0]).view(1, 3, 1, 1)); self.register_buffer('std', torch.tensor(stats[1]).view(1, 3, 1, 1))
 
-    def forward(self, whole:torch.Tensor)->torch.Tensor: # (N, 3, 4)
-        small = thumbnail(whole, self.size)
-        out = self.head(torch.cat([global_statistics(small), self.cnn(small)], 1)).float()
-        eye = torch.eye(3, device=out.device)
-        matrix = torch.diag_embed(1 + out[:, :3]) if self.kind == 'gain' else eye + out[:, :9].view(-1, 3, 3)
-        return torch.cat([matrix, out[:, -3:, None]], 2)
+    def set_prior(self, weights:torch.Tensor):
+        "Start from a linear model of the statistics (e.g. the fitted baseline's weights): the head then learns only what it misses"
+        self.prior.copy_(weights)
+
+    def pixel_transform(self, whole:torch.Tensor)->torch.Tensor: # (N, 3, 4) on pixel values in [0, 1]
+        "Each whole photo's colour transform, on pixel values"
+        small = thumbnail(whole, self.size) * self.std + self.mean
+        statistics = global_statistics(small)
+        out = self.head(torch.cat([statistics, self.cnn(small)], 1)).float()
+        transform = stats_transform(statistics, self.prior)
+        correction = torch.diag_embed(out[:, :3]) if self.kind == 'gain' else out[:, :9].view(-1, 3, 3)
+        return transform + torch.cat([correction, out[:, -3:, None]], 2)
+
+    def forward(self, whole:torch.Tensor)->torch.Tensor: # (N, 3, 4) on normalised values
+        pixel = self.pixel_transform(whole)
+        mean, std = self.mean.view(1, 3), self.std.view(1, 3)
+        matrix = pixel[..., :3] * std[:, None, :] / std[:, :, None]  # the same map between normalised values
+        offset = ((pixel[..., :3] @ mean[..., None])[..., 0] + pixel[..., 3] - mean) / std
+        return torch.cat([matrix, offset[..., None]], 2)
 
 class GlobalGenerator(Module):
     "A generator that sees the whole photo: `GlobalColour`'s transform of the input, then the local generator's repair"
