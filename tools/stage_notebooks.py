@@ -1,12 +1,14 @@
 """Run the pipeline's notebooks in order, as a user runs them: not tiny mode, on the sample photos, offline.
 
-    python tools/stage_notebooks.py [--keep]
+    python tools/stage_notebooks.py [--recipe tiny] [--keep]
 
 `nbdev-test` runs each notebook alone on tiny inputs it makes itself, so it never checks the sequence users run:
 01_crappify writes data/pairs, 06 and 07 pretrain on them, 08 pretrains a critic for each generator, 10 and 11
 GAN-train them, 12 scores all four. Here every notebook reads what the ones before it wrote, in a fresh project
 folder ($GAN_ENHANCE_HOME), with the photos in $GAN_ENHANCE_PHOTOS (scikit-image's sample photos, at most 384 px) and downloads
-off ($GAN_ENHANCE_OFFLINE), so each stage uses the weights its inputs were made with (the quick recipe: random).
+off ($GAN_ENHANCE_OFFLINE), so each stage uses the weights its inputs were made with (random ones). The notebooks use the
+recipe in $GAN_ENHANCE_RECIPE: `quick` by default, as a user on a CPU gets it; CI passes `--recipe tiny`, the same
+notebooks and files on a narrow backbone, since the quick recipe's training is what `gan-enhance run` shows.
 Stage notebooks run whole; library notebooks run their imports and their pipeline-stage cells (from the first
 cell that opens the `Workspace`, without the tests' hidden clean-up), since their tests already run under nbdev-test. Exit 1 at the first failure.
 """
@@ -45,6 +47,7 @@ def run_one(nbs:Path, name:str)->int:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--recipe', default='quick', help='recipe of every stage ($GAN_ENHANCE_RECIPE): quick as on a CPU, tiny for a check in CI')
     parser.add_argument('--keep', action='store_true', help='keep the project folder (printed) instead of removing it')
     parser.add_argument('--notebook', help=argparse.SUPPRESS)  # run one notebook here: each gets its own process, so none keeps another's memory
     args = parser.parse_args()
@@ -58,7 +61,7 @@ def main():
         with Image.open(path) as img: small = img.copy()
         small.thumbnail((384, 384), Image.Resampling.LANCZOS)
         small.save(path, quality=95)
-    os.environ.update(GAN_ENHANCE_HOME=str(home), GAN_ENHANCE_PHOTOS=str(photos), GAN_ENHANCE_OFFLINE='1', MPLBACKEND='Agg')
+    os.environ.update(GAN_ENHANCE_HOME=str(home), GAN_ENHANCE_PHOTOS=str(photos), GAN_ENHANCE_OFFLINE='1', MPLBACKEND='Agg', GAN_ENHANCE_RECIPE=args.recipe)
     os.environ.pop('IN_TEST', None)  # a user's run: no tiny inputs
     total = time.perf_counter()
     try:
@@ -67,7 +70,7 @@ def main():
             if subprocess.run([sys.executable, __file__, '--notebook', name]).returncode: return 1
             print(f"ok {name} in {time.perf_counter() - start:.0f} s", flush=True)
         models = sorted(p.parent.name for p in (home/'models').glob('*/generator.pth'))
-        print(f"All {len(ORDER)} notebooks ran in order in {(time.perf_counter() - total) / 60:.1f} min; models: {', '.join(models)}")
+        print(f"All {len(ORDER)} notebooks ran in order ({args.recipe} recipe) in {(time.perf_counter() - total) / 60:.1f} min; models: {', '.join(models)}")
         return 0
     finally:
         if args.keep: print(f"Project folder: {home}")
