@@ -6,7 +6,7 @@ Docs: https://gan-enhance.github.io/gan_enhance/baseline.html.md"""
 
 # %% auto #0
 __all__ = ['BASELINE_NAME', 'BASELINE_FILE', 'colour_fit', 'GlobalStatsBaseline', 'fit_global_baseline', 'save_baseline',
-           'load_baseline', 'baseline_stage']
+           'load_baseline', 'baseline_inputs', 'saved_baseline', 'baseline_stage']
 
 # %% ../nbs/04d_baseline.ipynb #f7c4729c
 from pathlib import Path
@@ -105,6 +105,24 @@ def load_baseline(
         raise ModelFileError(f"{path} is not a global-statistics baseline file (save_baseline)")
     return GlobalStatsBaseline(saved['weights'], saved['size']).eval()
 
+def baseline_inputs(
+    pairs:Path|str, # a crappify output folder
+    relpaths:list, # the training photos
+    draws:int=3, # fresh degradations of each training photo
+)->dict: # what a baseline file records as `built_from`
+    "What a baseline fitted on `relpaths` of `pairs` is built from: the pairs' crappify settings, the photos and the draws"
+    settings = Path(pairs)/'crappify.json'
+    return dict(pairs=file_digest(settings) if settings.exists() else None, photos=sorted(relpaths), draws=draws)
+
+def saved_baseline(
+    path:Path|str|None, # a baseline file, or None
+    built_from:dict, # `baseline_inputs` of the fit wanted
+)->GlobalStatsBaseline|None: # None where there is no such file, or it was fitted on something else, or is damaged
+    "The baseline in `path` if it was fitted on exactly what `built_from` describes"
+    if path is None or not Path(path).exists(): return None
+    try: return load_baseline(path) if load_weights(path, 'baseline file').get('notes', {}).get('built_from') == built_from else None
+    except ModelFileError: return None
+
 def baseline_stage(
     pairs:Path|str, # a crappify output folder
     path:Path|str, # the baseline file to write, e.g. models/baseline/baseline.pth
@@ -112,11 +130,6 @@ def baseline_stage(
     draws:int=3, # fresh degradations of each training photo (`fit_global_baseline`)
 )->Path:
     "Fit and save the baseline, unless `path` holds one fitted on the same pairs and photos (then it is kept)"
-    settings = Path(pairs)/'crappify.json'
-    built_from = dict(pairs=file_digest(settings) if settings.exists() else None, photos=sorted(relpaths), draws=draws)
-    if Path(path).exists():
-        try:
-            if load_weights(path, 'baseline file').get('notes', {}).get('built_from') == built_from: return Path(path)
-        except ModelFileError: pass  # damaged: fitted again
-    save_baseline(fit_global_baseline(pairs, relpaths, draws, progress=False), path, built_from=built_from)
+    built_from = baseline_inputs(pairs, relpaths, draws)
+    if saved_baseline(path, built_from) is None: save_baseline(fit_global_baseline(pairs, relpaths, draws, progress=False), path, built_from=built_from)
     return Path(path)

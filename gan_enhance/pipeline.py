@@ -129,7 +129,7 @@ def run_pipeline(
     stages('baseline', baseline_file, baseline_stage, pairs, baseline_file, [r for r in pair_items(pairs).relpath if r not in set(held)], checks_itself=True)
     for loss, run_config in pretrain_configs.items():
         stages(f'pretrain {loss}', models/f'gen_{loss}'/GENERATOR_FILE, pretrain_generator, pairs, run_config, models/f'gen_{loss}', device=device,
-               checks_itself=True)
+               baseline=baseline_file, checks_itself=True)  # the global branch starts from that baseline (not fitted again)
     for loss, run_config in pretrain_configs.items():
         stages(f'critic {loss}', critic_folder(models/f'gen_{loss}')/CRITIC_FILE, critic_stage, pairs, models/f'gen_{loss}', gan_config, out/'generated'/f'gen_{loss}',
                pretrained=run_config.pretrained, device=device, checks_itself=True)  # redone if the generator changed

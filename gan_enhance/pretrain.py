@@ -21,7 +21,7 @@ from fastai.torch_core import set_seed, rank_distrib
 from .config import PretrainConfig
 from .core import load_weights, pick_device, file_digest, refresh_outputs
 from .crappify import SETTINGS_FILE
-from .baseline import fit_global_baseline
+from .baseline import fit_global_baseline, baseline_inputs, saved_baseline
 from .data import pairs_dataloaders, pair_items, split_pairs
 from .generator import whole_size, create_generator, generator_splitter, FeatureLoss, save_generator, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric
@@ -64,13 +64,15 @@ def run_stages(config:PretrainConfig)->list:
 def global_prior(
     pairs:Path|str, # a crappify output folder
     config:PretrainConfig, # the run's configuration (its split)
+    baseline:Path|str|None=None, # a baseline file to reuse when it was fitted on exactly these training photos (the main job's `models/baseline`)
 )->torch.Tensor: # (37, 6) weights for `GlobalColour.set_prior`
     "The global-statistics baseline fitted on the run's training pairs (not its held-out ones), as the global branch's starting point"
     items, valid_idx = split_pairs(pair_items(pairs), config.valid_pct, config.seed)
-    held = set(items.relpath.iloc[valid_idx])
-    return fit_global_baseline(pairs, sorted(set(items.relpath) - held), progress=False).weights
+    train = sorted(set(items.relpath) - set(items.relpath.iloc[valid_idx]))
+    saved = saved_baseline(baseline, baseline_inputs(pairs, train))
+    return (saved or fit_global_baseline(pairs, train, progress=False)).weights
 
-def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint):
+def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, baseline=None):
     "The run's learner with the data of one stage: built (and restored from `checkpoint`) the first time, given new data after"
     dls = pairs_dataloaders(pairs, size, bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
                             device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify,
@@ -80,7 +82,7 @@ def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint):
         return learn
     learn = generator_learner(dls, config, path=folder, model_dir='.')
     if checkpoint: restore_checkpoint(learn, checkpoint)
-    elif hasattr(learn.model, 'colour') and config.global_prior: learn.model.colour.set_prior(global_prior(pairs, config))
+    elif hasattr(learn.model, 'colour') and config.global_prior: learn.model.colour.set_prior(global_prior(pairs, config, baseline))
     return learn
 
 def pretrain_generator(
@@ -90,6 +92,7 @@ def pretrain_generator(
     restart:bool=False, # start over even if the folder holds a checkpoint or another run
     device=None, # where to train (None: the GPU if there is one)
     cbs=None, # extra callbacks for every stage
+    baseline:Path|str|None=None, # a fitted global-statistics baseline file to start the global branch from, if fitted on this run's training photos (else one is fitted)
 )->Learner: # the learner, with the trained generator and the last stage's data
     "Pretrain a generator on `pairs`: every stage of `config`, resuming from the run folder's checkpoint"
     folder = Path(folder)
@@ -107,7 +110,7 @@ def pretrain_generator(
         done = epochs_done(index, epochs, finished, at_stage, at_epoch)
         if done == epochs: continue
         if checkpoint and learn is None: print(f"Resuming {folder} at stage '{name}', epoch {done + 1} of {epochs}")
-        learn = _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint)
+        learn = _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, baseline)
         trained = -1 if frozen and config.pretrained else 0  # parameter groups trained: the decoder only, or all
         if done: learn.opt.freeze_to(trained)  # resuming inside a stage: keep the restored optimiser state
         else: learn.freeze_to(trained)  # a new stage: fastai clears the optimiser state
