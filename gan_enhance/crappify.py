@@ -467,6 +467,7 @@ def crappify_folder(
     skipped = [_skipped_row(p.relative_to(src).as_posix(), why, seed) for p, why in unreadable]
     skipped += [_skipped_row(r, "the file name is not valid UTF-8: rename the file to use it", seed) for r in relpaths if not _utf8(r)]
     relpaths = [r for r in relpaths if _utf8(r)]
+    n_workers = min(n_workers, len(relpaths), os.cpu_count() or 1)  # more processes than photos or cores only cost their start (100,000 hung)
     chunksize = max(1, min(64, len(relpaths) // (max(n_workers, 1) * 4)))  # few, large chunks: less hand-over between processes
     rows = list(parallel(crappify_one, relpaths, src=src, dest=dest, crappifier=crappifier, seed=seed, force=force,
                          max_pixels=max_pixels, n_workers=n_workers, chunksize=chunksize, progress=progress and len(relpaths) > 1))

@@ -326,4 +326,7 @@ def load_generator(
     try: model.load_state_dict(saved['ema_state_dict' if ema and 'ema_state_dict' in saved else 'state_dict'])
     except (RuntimeError, TypeError, AttributeError) as e:
         raise ModelFileError(f"{path}: its weights do not fit the architecture its configuration names ({str(e).splitlines()[0]})") from e
+    broken = [name for name, w in model.state_dict().items() if w.is_floating_point() and not torch.isfinite(w).all()]
+    if broken: raise ModelFileError(f"{path} holds weights that are not finite numbers (NaN or infinity) in {len(broken)} tensors, e.g. {broken[0]}: "
+                                    "the run that wrote it diverged; retrain, or use another file")
     return model.to(device).eval(), config
