@@ -19,6 +19,7 @@ from fastprogress.fastprogress import progress_bar
 from PIL import Image
 
 from .core import atomic_path, load_weights, file_digest, ModelFileError
+from .crappify import SETTINGS_FILE
 from .data import pair_items, pairs_crappifier
 from .generator import global_statistics, thumbnail, apply_colour, stats_transform
 from .inference import to_tensor, upscale
@@ -77,7 +78,7 @@ def fit_global_baseline(
     items = pair_items(pairs)
     if relpaths is not None: items = items[items.relpath.isin(set(relpaths))]
     if not len(items): raise ValueError(f"No training pairs in {pairs} to fit the global-statistics baseline on")
-    crappifier = pairs_crappifier(pairs) if draws and (Path(pairs)/'crappify.json').exists() else None
+    crappifier = pairs_crappifier(pairs) if draws and (Path(pairs)/SETTINGS_FILE).exists() else None
     rows = [_training_samples(item, crappifier, draws, size) for item in (progress_bar(list(items.itertuples()), leave=False) if progress else items.itertuples())]
     features, targets = (torch.cat(o).double() for o in zip(*rows))
     mean, std = features.mean(0), features.std(0).clamp_min(1e-6)
@@ -96,14 +97,17 @@ def save_baseline(
     "Save a fitted baseline as its weights and settings (loadable with `torch.load(weights_only=True)`)"
     with atomic_path(path) as tmp: torch.save(dict(weights=baseline.weights.cpu(), size=baseline.size, notes=notes), tmp)
 
+def _read_baseline(path:Path|str)->tuple: # (baseline, the notes saved with it)
+    saved = load_weights(path, 'baseline file')
+    if not {'weights', 'size'} <= set(saved) or tuple(saved['weights'].shape) != (37, 6):
+        raise ModelFileError(f"{path} is not a global-statistics baseline file (save_baseline)")
+    return GlobalStatsBaseline(saved['weights'], saved['size']).eval(), saved.get('notes', {})
+
 def load_baseline(
     path:Path|str, # a file from `save_baseline`
 )->GlobalStatsBaseline:
     "A fitted baseline from its file"
-    saved = load_weights(path, 'baseline file')
-    if not {'weights', 'size'} <= set(saved) or tuple(saved['weights'].shape) != (37, 6):
-        raise ModelFileError(f"{path} is not a global-statistics baseline file (save_baseline)")
-    return GlobalStatsBaseline(saved['weights'], saved['size']).eval()
+    return _read_baseline(path)[0]
 
 def baseline_inputs(
     pairs:Path|str, # a crappify output folder
@@ -111,7 +115,7 @@ def baseline_inputs(
     draws:int=3, # fresh degradations of each training photo
 )->dict: # what a baseline file records as `built_from`
     "What a baseline fitted on `relpaths` of `pairs` is built from: the pairs' crappify settings, the photos and the draws"
-    settings = Path(pairs)/'crappify.json'
+    settings = Path(pairs)/SETTINGS_FILE
     return dict(pairs=file_digest(settings) if settings.exists() else None, photos=sorted(relpaths), draws=draws)
 
 def saved_baseline(
@@ -120,8 +124,9 @@ def saved_baseline(
 )->GlobalStatsBaseline|None: # None where there is no such file, or it was fitted on something else, or is damaged
     "The baseline in `path` if it was fitted on exactly what `built_from` describes"
     if path is None or not Path(path).exists(): return None
-    try: return load_baseline(path) if load_weights(path, 'baseline file').get('notes', {}).get('built_from') == built_from else None
-    except ModelFileError: return None
+    try: baseline, notes = _read_baseline(path)
+    except ModelFileError: return None  # damaged: fitted again
+    return baseline if notes.get('built_from') == built_from else None
 
 def baseline_stage(
     pairs:Path|str, # a crappify output folder
