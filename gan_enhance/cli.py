@@ -16,7 +16,7 @@ from typing import Annotated
 
 from fastcore.script import anno_parser
 
-from .core import generator_file, printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS
+from .core import generator_file, printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, check_ours
 from .config import RECIPES, field_docs, recipe as named_recipe
 
 # %% ../nbs/90_cli.ipynb #839576bd
@@ -58,6 +58,7 @@ def evaluate(
     if sample < 0: raise ValueError(f"sample must be 0 (all images) or more (got {sample})")
     check_scoring(sample or None, crop, max_side)
     if lpips not in ('alex', 'vgg', 'squeeze', 'none'): raise ValueError(f"lpips must be alex, vgg, squeeze or none (got {lpips!r})")
+    check_ours(out)  # before any scoring: an earlier evaluation of ours is redone, anyone else's files stop it
     result = run_evaluation(pairs_for(pairs, out/'pairs', preset, seed), list(models or []), sample=sample or None, seed=seed,
                             y_channel=y_channel, crop=crop, max_side=max_side, perceptual=None if lpips == 'none' else lpips,
                             pretrained=not random_weights, ema=not raw_weights)

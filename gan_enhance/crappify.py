@@ -23,7 +23,7 @@ from fastcore.basics import defaults, ifnone
 from fastcore.foundation import L
 from fastcore.parallel import parallel
 
-from .core import SkipImage, open_rgb, photo_info, scan_photos, atomic_path, check_ranges, remove_partial_files, printable_name, MAX_PIXELS
+from .core import SkipImage, open_rgb, photo_info, scan_photos, atomic_path, check_ranges, remove_partial_files, check_ours, printable_name, MAX_PIXELS
 
 # %% ../nbs/01_crappify.ipynb #51adf922
 def draw(
@@ -351,9 +351,10 @@ def pair_paths(
 
 # %% ../nbs/01_crappify.ipynb #814d587f
 def _save(img:Image.Image, dest:Path, quality:int):
-    "Save `img` as JPEG at `quality` or losslessly as PNG (fast compression), by `dest`'s suffix"
-    if dest.suffix.lower() in JPEG_SUFFIXES: img.save(dest, 'JPEG', quality=quality)
-    else: img.save(dest, 'PNG', compress_level=1)
+    "Save `img` atomically as JPEG at `quality` or losslessly as PNG (fast compression), by `dest`'s suffix"
+    with atomic_path(dest) as tmp:
+        if dest.suffix.lower() in JPEG_SUFFIXES: img.save(tmp, 'JPEG', quality=quality)
+        else: img.save(tmp, 'PNG', compress_level=1)
 
 def _image_size(path):
     with Image.open(path) as img: return img.size
@@ -409,9 +410,9 @@ def crappify_one(
             row.update(info)
             high = crappifier.target(img, params)
             low, encoded = crappifier.degrade(high, params)
-            high_path.parent.mkdir(parents=True, exist_ok=True)
             unchanged = high is img and info['source_mode'] == 'RGB' and info['exif_orientation'] == 1
-            if unchanged and info['source_format'] == 'JPEG' and high_path.suffix.lower() in JPEG_SUFFIXES: shutil.copyfile(src/relpath, high_path)
+            if unchanged and info['source_format'] == 'JPEG' and high_path.suffix.lower() in JPEG_SUFFIXES:
+                with atomic_path(high_path) as tmp: shutil.copyfile(src/relpath, tmp)
             else: _save(high, high_path, high_quality)
             with atomic_path(low_path) as tmp:
                 if encoded is not None and low_path.suffix.lower() in JPEG_SUFFIXES: tmp.write_bytes(encoded)
@@ -459,6 +460,7 @@ def crappify_folder(
     if n_workers < 0: raise ValueError(f"n-workers must be 0 (no extra processes) or more (got {n_workers})")
     if max_pixels < 1: raise ValueError(f"max-pixels must be at least 1 (got {max_pixels})")
     _check_folders(src, dest)
+    check_ours(dest)  # a folder holding files we did not write is never written into, even with force
     crappifier = Crappifier.from_preset(preset, max_size)
     _check_settings(dest, dict(crappifier=crappifier.to_dict(), seed=seed, max_pixels=max_pixels), force)
     for side in ('lr', 'hr'): remove_partial_files(dest/side, recursive=True)  # a killed run's half-written files

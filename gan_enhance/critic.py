@@ -31,7 +31,7 @@ from fastcore.basics import ifnone
 from fastprogress.fastprogress import progress_bar
 
 from .config import GANConfig
-from .core import atomic_path, load_weights, pick_device, ModelFileError, remove_partial_files, file_digest, refresh_outputs
+from .core import atomic_path, load_weights, pick_device, ModelFileError, remove_partial_files, file_digest, refresh_outputs, check_ours
 from .crappify import SETTINGS_FILE
 from .data import pair_items, split_pairs
 from .generator import vgg16_features, generator_file, load_generator
@@ -181,6 +181,7 @@ def pretrain_critic(
 )->Learner:
     "Pretrain a critic on originals against a generator's predictions, resuming from its checkpoint; or load it if `folder` has one"
     folder, device = Path(folder), pick_device(device)
+    check_ours(folder)
     remove_partial_files(folder, CRITIC_OUTPUTS)
     gc.collect()  # free earlier learners before building a new one
     set_seed(config.seed)
@@ -217,6 +218,7 @@ def critic_stage(
     model, generator_config = load_generator(path)
     pretrained = generator_config.get('pretrained', True) if pretrained is None else pretrained
     folder, source = Path(folder or critic_folder(path)), dict(generator=file_digest(path))
+    for where in (predictions, folder): check_ours(where)  # before anything there is redone
     stale = refresh_outputs(predictions, source, (), record='.inputs.json')  # predictions of another generator are all redone
     generated = save_predictions(model, pairs, predictions, device=device, relpaths=critic_photos(pairs, config), force=bool(stale))
     refresh_outputs(folder, dict(source, pairs=_pairs_digest(pairs), config=config.to_dict(), pretrained=pretrained), CRITIC_OUTPUTS)

@@ -18,7 +18,7 @@ import torch
 from PIL import Image, ImageDraw
 from fastprogress.fastprogress import progress_bar
 
-from .core import atomic_path, pick_device, WeightsUnavailable, MissingExtra
+from .core import atomic_path, pick_device, WeightsUnavailable, MissingExtra, check_ours
 from .crappify import crappify_folder, read_manifest, MANIFEST_FILE
 from .data import pair_items
 from .baseline import load_baseline, BASELINE_NAME, BASELINE_FILE
@@ -237,7 +237,8 @@ class Evaluation:
     def save(self, folder:Path|str)->Path:
         "Write the tables (CSV) and plots (PNG) to `folder`"
         import matplotlib.pyplot as plt
-        folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+        folder = Path(folder)
+        check_ours(folder)  # the tables and plots of an earlier evaluation are redone; anyone else's files stop it
         tables = dict(per_image=self.per_image, summary=self.summary(), by_degradation=self.by_degradation())
         for name, table in tables.items():
             with atomic_path(folder/f'{name}.csv') as tmp: table.to_csv(tmp, index=name != 'per_image')

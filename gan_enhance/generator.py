@@ -54,7 +54,7 @@ def imagenet_state_dict(
     if not path.exists():
         if not download: raise unavailable(f"not in the torch hub cache, and downloads are off: ${OFFLINE_ENV} is set")
         try:
-            with atomic_path(path) as tmp: torch.hub.download_url_to_file(url, str(tmp), progress=True)
+            with atomic_path(path, record=False) as tmp: torch.hub.download_url_to_file(url, str(tmp), progress=True)
         except Exception as e: raise unavailable(f"download failed: {e}") from e
     return torch.load(path, map_location='cpu', weights_only=True)
 
@@ -323,7 +323,10 @@ def load_generator(
         raise ModelFileError(f"{path} is not a generator file: expected 'config' and 'state_dict', found {', '.join(map(str, saved)) or 'nothing'}")
     config = saved['config']
     model = create_generator(pretrained=False, **generator_arguments(config, path))
-    try: model.load_state_dict(saved['ema_state_dict' if ema and 'ema_state_dict' in saved else 'state_dict'])
+    weights = saved['ema_state_dict' if ema and 'ema_state_dict' in saved else 'state_dict']
+    if isinstance(model, GlobalGenerator) and isinstance(weights, dict) and 'colour.prior' not in weights:
+        weights = {**weights, 'colour.prior': identity_prior()}  # written before the branch had a prior: it had none (the identity)
+    try: model.load_state_dict(weights)
     except (RuntimeError, TypeError, AttributeError) as e:
         raise ModelFileError(f"{path}: its weights do not fit the architecture its configuration names ({str(e).splitlines()[0]})") from e
     broken = [name for name, w in model.state_dict().items() if w.is_floating_point() and not torch.isfinite(w).all()]

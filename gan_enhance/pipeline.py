@@ -16,7 +16,7 @@ import torch
 
 import gan_enhance
 from .config import PipelineConfig, recipe
-from .core import atomic_path, sample_photos, pick_device, file_digest
+from .core import atomic_path, sample_photos, pick_device, file_digest, check_ours
 from .crappify import crappify_folder, summarize, MANIFEST_FILE
 from .data import pair_items, split_pairs
 from .generator import GENERATOR_FILE
@@ -111,6 +111,7 @@ def run_pipeline(
 )->Path: # the report (report.md)
     "The whole pipeline, from photos to a report; stages that are done and up to date are skipped"
     config, out = config or recipe('pipeline'), Path(out)
+    check_ours(out)  # a run folder holds only what the pipeline wrote: anything else stops it before any work
     device = pick_device(device)
     photos = Path(photos) if photos else sample_photos(out/'photos')
     pairs, models, stages = out/'pairs', out/'models', Stages(verbose)

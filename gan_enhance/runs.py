@@ -24,7 +24,7 @@ from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from fastcore.basics import store_attr
 from fastcore.foundation import L
 
-from .core import atomic_path, load_weights, remove_partial_files, ModelFileError, MissingExtra, GENERATOR_FILE
+from .core import atomic_path, load_weights, remove_partial_files, check_ours, ModelFileError, MissingExtra, GENERATOR_FILE
 
 # %% ../nbs/04c_runs.ipynb #943d3497
 CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE = 'config.json', 'checkpoint.pth', 'history.csv'
@@ -36,8 +36,9 @@ def check_run_folder(
     config_file:str=CONFIG_FILE, # name of the configuration file in the folder
     outputs:tuple=(CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE), # files a restart removes
 ):
-    "Refuse a run folder that holds another configuration; write this one; remove half-written files a killed run left"
+    "Refuse a run folder that holds files we did not write or another configuration; write this one; remove half-written files a killed run left"
     path = folder/config_file
+    check_ours(folder)  # restart redoes our own run, never replaces someone else's files
     remove_partial_files(folder, (config_file, *outputs))
     if restart and folder.exists():
         for name in (config_file, *outputs): (folder/name).unlink(missing_ok=True)
