@@ -14,14 +14,20 @@ from dataclasses import dataclass
 
 from fastcore.docments import docments
 
-from .core import check_ranges
+from .core import check_ranges, _show_value as _show
 
 # %% ../nbs/00b_config.ipynb #e2914ec4
 class Config:
     "Mixin for frozen dataclasses that describe a run: a plain-dict round trip (tuples as lists), `replace`, and range checks"
     ranges = {}  # {field: (lowest, highest)} allowed, both included; a tuple field is checked item by item
     choices = {}  # {field: allowed values} of fields that take one of a few names
+    lengths = {}  # {tuple field: its number of values, or the name of the field it has one value for each of}
     def __post_init__(self):
+        for name, n in self.lengths.items():
+            value, want = getattr(self, name), (len(getattr(self, n)) if isinstance(n, str) else n)
+            if not isinstance(value, (tuple, list)) or len(value) != want:
+                per = f" (one per {n.replace('_', '-')})" if isinstance(n, str) else ''
+                raise ValueError(f"{name.replace('_', '-')} takes {want} values{per} (got {_show(value)})")
         check_ranges(self, self.ranges)
         for name, allowed in self.choices.items():
             if getattr(self, name) not in allowed:
@@ -70,6 +76,12 @@ class PretrainConfig(TrainingConfig):
     ranges = {**TrainingConfig.ranges, **dict(sizes=(32, 8192), batch_sizes=(1, 65536), frozen_epochs=(0, 1000000000), unfrozen_epochs=(0, 1000000000),
                                              lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10), pct_start=(0, 1), weight_decay=(0, 10), global_size=(8, 1024))}
     choices = dict(loss=('mse', 'feature'), global_branch=('gain', 'matrix', 'none'))
+    lengths = dict(batch_sizes='sizes', unfrozen_lrs=2)
+    def __post_init__(self):
+        super().__post_init__()
+        if not self.sizes or self.frozen_epochs + self.unfrozen_epochs == 0:
+            raise ValueError(f"this run would train nothing (sizes {_show(self.sizes)}, frozen-epochs {self.frozen_epochs}, unfrozen-epochs "
+                             f"{self.unfrozen_epochs}): give at least one size and one epoch")
     loss:str='feature' # generator loss: 'mse' or 'feature'
     arch:str='resnet34' # torchvision backbone of the U-Net ('resnet50' for a bigger one)
     pretrained:bool=True # ImageNet weights for the backbone (and for VGG in the feature loss)
@@ -97,9 +109,11 @@ class GANConfig(TrainingConfig):
                                              mult_lr=(1e-6, 1e6), critic_photos=(2, 1000000000), gp_weight=(0, 1e6), select_every=(0, 1000000000),
                                              select_images=(1, 1000000000))}
     choices = dict(gan_loss=('bce', 'wgan', 'wgan-gp', 'ragan'), select_metric=('auto', 'lpips', 'psnr', 'ssim'))
+    lengths = dict(gan_lrs='gan_epochs', weights_gen=2)
     def __post_init__(self):
         if self.wgan and self.gan_loss == 'bce': object.__setattr__(self, 'gan_loss', 'wgan')  # the older flag
         super().__post_init__()
+        if not sum(self.gan_epochs): raise ValueError(f"gan-epochs {_show(self.gan_epochs)}: the GAN would train nothing; give at least one epoch")
     size:int=256 # image size of critic and GAN training
     bs:int=12 # batch size
     critic_epochs:int=6 # critic pretraining: fit_one_cycle epochs

@@ -11,14 +11,14 @@ __all__ = ['RESAMPLING', 'WORDS', 'OPERATIONS', 'PRESETS', 'LOSSLESS_SUFFIX', 'J
            'show_pairs']
 
 # %% ../nbs/01_crappify.ipynb #558a609f
-import dataclasses, io, json, multiprocessing, os, random, shutil
+import ctypes, dataclasses, io, json, multiprocessing, os, random, shutil, signal, sys, typing
 from dataclasses import dataclass, asdict
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageEnhance, ImageFilter, ImageFont
 from fastcore.basics import defaults, ifnone
 from fastcore.foundation import L
 from fastcore.parallel import parallel
@@ -41,6 +41,20 @@ def draw(
 RESAMPLING = {'nearest': Image.Resampling.NEAREST, 'box': Image.Resampling.BOX, 'bilinear': Image.Resampling.BILINEAR,
               'hamming': Image.Resampling.HAMMING, 'bicubic': Image.Resampling.BICUBIC, 'lanczos': Image.Resampling.LANCZOS}
 
+def _check_kind(op:str, field:dataclasses.Field, value):
+    "Refuse a setting its annotation does not allow: null where a value is needed, an empty list, a fraction where a whole number is"
+    allowed = typing.get_args(field.type) or (field.type,)
+    if value is None:
+        if type(None) not in allowed: raise ValueError(f"{op}: {field.name} needs a value (got null)")
+        return
+    items = value if isinstance(value, tuple) else (value,)
+    if isinstance(value, tuple) and tuple not in allowed: raise ValueError(f"{op}: {field.name} is one value, not a list (got {list(value)})")
+    if not items: raise ValueError(f"{op}: {field.name} is an empty list: give a value, a range [low, high] or choices")
+    if int in allowed and float not in allowed and any(isinstance(v, bool) or not isinstance(v, int) for v in items):
+        raise ValueError(f"{op}: {field.name} takes whole numbers (got {' '.join(map(str, items))})")
+    if allowed[0] is str and not (tuple in allowed and field.name == 'color') and any(not isinstance(v, str) for v in items):
+        raise ValueError(f"{op}: {field.name} takes names (got {' '.join(map(str, items))})")
+
 @dataclass
 class Operation:
     "A degradation: `sample` draws an image's parameters from its random stream, `apply` uses them"
@@ -48,7 +62,9 @@ class Operation:
     name = 'operation'
     ranges = {}  # {field: (lowest, highest)} allowed (each item of a range or of choices), besides p's 0..1
 
-    def __post_init__(self): check_ranges(self, {'p': (0, 1), **self.ranges}, f"{self.name}: ")
+    def __post_init__(self):
+        for field in dataclasses.fields(self): _check_kind(self.name, field, getattr(self, field.name))
+        check_ranges(self, {'p': (0, 1), **self.ranges}, f"{self.name}: ")
 
     def sample(self, rng:random.Random)->dict: return {} # this image's parameters, without the name prefix
     def apply(self, img:Image.Image, params:dict)->Image.Image: return img # the degraded image
@@ -191,6 +207,12 @@ class Text(Operation):
     def __post_init__(self):
         super().__post_init__()
         if self.source not in ('words', 'quality'): raise ValueError(f"Text source must be 'words' or 'quality', not {self.source!r}")
+        if isinstance(self.color, tuple):
+            if len(self.color) != 3 or any(isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 255 for v in self.color):
+                raise ValueError(f"text: color as a list is [red, green, blue], each 0-255 (got {list(self.color)})")
+        elif self.color != 'random':
+            try: ImageColor.getrgb(self.color)
+            except ValueError: raise ValueError(f"text: color {self.color!r} is not a colour: a name such as 'white', '#ffcc00', [255, 204, 0] or 'random'") from None
 
     def sample(self, rng):
         words = ' '.join(rng.choice(WORDS) for _ in range(draw(rng, self.n_words))) if self.source == 'words' else None
@@ -371,7 +393,20 @@ def _existing_pair(
         return info, _image_size(high_path), _image_size(low_path)
     except (OSError, SyntaxError, ValueError): return None  # e.g. hr/ deleted, or the source replaced by a broken file: make it again
 
+def _frames(path:Path)->int:
+    "How many frames or pages an image file holds"
+    with Image.open(path) as img: return getattr(img, 'n_frames', 1)
+
 _FIRST_PARENT = None  # a worker's parent process id when it started
+_FORKING_WORKERS = False  # set while `crappify_folder` starts its worker processes
+
+def _die_with_parent():
+    "In a crappify worker just forked (Linux): ask the kernel to kill it when its parent dies, even while it waits on a pipe for work"
+    if not _FORKING_WORKERS: return
+    try: ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError): pass  # no prctl: `_stop_if_orphaned` still stops it at its next photo
+
+if sys.platform.startswith('linux'): os.register_at_fork(after_in_child=_die_with_parent)
 
 def _stop_if_orphaned():
     "In a worker process whose run was killed, exit instead of going on writing pairs"
@@ -419,6 +454,7 @@ def crappify_one(
                 else: (low if encoded is None else decode(encoded)).save(tmp, 'PNG', compress_level=1)
             high_size, low_size = high.size, low.size
         (row['hr_width'], row['hr_height']), (row['lr_width'], row['lr_height']) = high_size, low_size
+        if (frames := _frames(src/relpath)) > 1: row['reason'] = f"made from the first of {frames} frames (animations and multi-page files are not supported)"
     except (SkipImage, *_FAILURES) as e:
         row.update(status='skipped', reason=str(e) if isinstance(e, SkipImage) else f"failed: {type(e).__name__}: {e}", lr='', hr='')
         for path in (low_path, high_path): path.unlink(missing_ok=True)  # no stale pair of a photo that is skipped now
@@ -471,8 +507,11 @@ def crappify_folder(
     relpaths = [r for r in relpaths if _utf8(r)]
     n_workers = min(n_workers, len(relpaths), os.cpu_count() or 1)  # more processes than photos or cores only cost their start (100,000 hung)
     chunksize = max(1, min(64, len(relpaths) // (max(n_workers, 1) * 4)))  # few, large chunks: less hand-over between processes
-    rows = list(parallel(crappify_one, relpaths, src=src, dest=dest, crappifier=crappifier, seed=seed, force=force,
-                         max_pixels=max_pixels, n_workers=n_workers, chunksize=chunksize, progress=progress and len(relpaths) > 1))
+    global _FORKING_WORKERS
+    _FORKING_WORKERS = True  # the workers forked now die with this process (`_die_with_parent`)
+    try: rows = list(parallel(crappify_one, relpaths, src=src, dest=dest, crappifier=crappifier, seed=seed, force=force,
+                              max_pixels=max_pixels, n_workers=n_workers, chunksize=chunksize, progress=progress and len(relpaths) > 1))
+    finally: _FORKING_WORKERS = False
     rows += skipped  # entries that can't be photos come last, in their sorted order
     manifest = pd.DataFrame(rows, columns=_columns(rows)).astype({c: 'Int64' for c in _INT_COLUMNS})
     with atomic_path(dest/MANIFEST_FILE) as tmp: manifest.to_csv(tmp, index=False)

@@ -114,7 +114,7 @@ class Enhancer:
         if max_pixels < 1: raise ValueError(f"max_pixels must be at least 1 (got {max_pixels})")
         if tile_size % 32 or tile_size < 64: raise ValueError(f"tile_size must be a multiple of 32, at least 64 (got {tile_size})")
         if not 0 <= overlap <= tile_size // 4: raise ValueError(f"overlap must be between 0 and tile_size/4 = {tile_size // 4} (got {overlap})")
-        if scale <= 0: raise ValueError(f"scale must be positive (got {scale})")
+        if not math.isfinite(scale) or scale <= 0: raise ValueError(f"scale must be a positive number (got {scale})")
         if batch_size < 1: raise ValueError(f"batch_size must be at least 1 (got {batch_size})")
         self.device = pick_device(device)
         self.config = {}
@@ -177,7 +177,9 @@ class Enhancer:
         rgb, alpha, mode = split_image(image)
         size = self.output_size(rgb.size)
         if size != rgb.size: rgb = rgb.resize(size, Image.Resampling.BICUBIC)
-        return join_image(to_image(self.tensor(to_tensor(rgb))), alpha, mode)
+        enhanced = self.tensor(to_tensor(rgb))
+        if not torch.isfinite(enhanced).all(): raise SkipImage("the generator's output is not finite (NaN or infinity): nothing written")
+        return join_image(to_image(enhanced), alpha, mode)
 
     def __repr__(self): return (f"Enhancer({self.config.get('arch', 'generator')}, {self.device}, {str(self.dtype).replace('torch.', '')}, "
                                 f"scale={self.scale}, tile_size={self.tile_size}, overlap={self.overlap}, batch_size={self.batch_size})")

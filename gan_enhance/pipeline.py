@@ -17,7 +17,7 @@ import torch
 import gan_enhance
 from .config import PipelineConfig, recipe
 from .core import atomic_path, sample_photos, pick_device, file_digest, check_ours
-from .crappify import crappify_folder, summarize, MANIFEST_FILE
+from .crappify import Crappifier, crappify_folder, summarize, MANIFEST_FILE
 from .data import pair_items, split_pairs
 from .generator import GENERATOR_FILE
 from .pretrain import pretrain_generator, plot_history
@@ -112,6 +112,7 @@ def run_pipeline(
     "The whole pipeline, from photos to a report; stages that are done and up to date are skipped"
     config, out = config or recipe('pipeline'), Path(out)
     check_ours(out)  # a run folder holds only what the pipeline wrote: anything else stops it before any work
+    Crappifier.from_preset(config.preset, config.max_size)  # a preset's mistake, too, stops it before anything is written
     device = pick_device(device)
     photos = Path(photos) if photos else sample_photos(out/'photos')
     pairs, models, stages = out/'pairs', out/'models', Stages(verbose)
