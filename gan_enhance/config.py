@@ -21,13 +21,14 @@ class Config:
     "Mixin for frozen dataclasses that describe a run: a plain-dict round trip (tuples as lists), `replace`, and range checks"
     ranges = {}  # {field: (lowest, highest)} allowed, both included; a tuple field is checked item by item
     choices = {}  # {field: allowed values} of fields that take one of a few names
-    lengths = {}  # {tuple field: its number of values, or the name of the field it has one value for each of}
+    lengths = {}  # {tuple field: its number of values, or the name of the field it needs a value for each item of (more are unused)}
     def __post_init__(self):
         for name, n in self.lengths.items():
-            value, want = getattr(self, name), (len(getattr(self, n)) if isinstance(n, str) else n)
-            if not isinstance(value, (tuple, list)) or len(value) != want:
-                per = f" (one per {n.replace('_', '-')})" if isinstance(n, str) else ''
-                raise ValueError(f"{name.replace('_', '-')} takes {want} values{per} (got {_show(value)})")
+            value, option = getattr(self, name), name.replace('_', '-')
+            if isinstance(n, str):
+                if not isinstance(value, (tuple, list)) or len(value) < len(getattr(self, n)):
+                    raise ValueError(f"{option} needs a value for each of the {len(getattr(self, n))} {n.replace('_', '-')} (got {_show(value)})")
+            elif not isinstance(value, (tuple, list)) or len(value) != n: raise ValueError(f"{option} takes {n} values (got {_show(value)})")
         check_ranges(self, self.ranges)
         for name, allowed in self.choices.items():
             if getattr(self, name) not in allowed:
