@@ -120,12 +120,12 @@ def gan(
 )->int: # exit code
     "GAN-train a pretrained generator against its pretrained critic, switching between them adaptively"
     from gan_enhance.critic import critic_folder, critic_file
-    from gan_enhance.gan import train_gan
+    from gan_enhance.gan import train_gan, recorded_loss
     from gan_enhance.generator import GENERATOR_FILE, load_generator
     config = named_recipe('gan', recipe, **changes)  # options are checked before any file is read
     pretrained_file = generator_file(pretrained_run)
     critic_path = critic_file(critic or critic_folder(pretrained_file))
-    loss = load_generator(pretrained_file)[1].get('loss', 'mse')
+    loss = recorded_loss(load_generator(pretrained_file)[1])  # the GAN stage's own answer: a file that records no loss is refused
     out = Path(out or f'models/gan_{loss}')
     train_gan(pairs, pretrained_file, critic_path, config, out, restart=restart,
               pretrained=False if random_weights else None, device=device)

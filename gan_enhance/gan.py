@@ -7,8 +7,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/gan.html.md"""
 # %% auto #0
 __all__ = ['SELECTION_FILE', 'LAST_GENERATOR_FILE', 'HIGHER_IS_BETTER', 'GAN_CONFIG_FILE', 'SwitcherTelemetry', 'wgan_losses',
            'gradient_penalty', 'PhotoGANLoss', 'GradientPenaltyLoss', 'relativistic_losses', 'RelativisticLoss',
-           'gan_learner', 'selection_metric', 'CheckpointSelector', 'distributed_kwargs', 'generator_loss_for',
-           'train_gan', 'plot_selection', 'plot_telemetry']
+           'gan_learner', 'selection_metric', 'CheckpointSelector', 'distributed_kwargs', 'recorded_loss',
+           'generator_loss_for', 'train_gan', 'plot_selection', 'plot_telemetry']
 
 # %% ../nbs/09_gan.ipynb #742c7575
 import gc
@@ -21,7 +21,6 @@ import torch.nn as nn
 from fastai.callback.core import Callback
 from fastcore.basics import store_attr
 from fastai.learner import Learner, ValueMetric
-from fastai.losses import MSELossFlat
 from fastai.optimizer import Adam
 from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from fastai.vision.gan import GANLearner, GANLoss, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss
@@ -30,7 +29,7 @@ from .core import load_weights, pick_device, file_digest, refresh_outputs, atomi
 from .config import GANConfig
 from .critic import load_critic, save_critic, CRITIC_FILE
 from .data import pairs_dataloaders
-from .generator import load_generator, save_generator, whole_size, FeatureLoss, GENERATOR_FILE
+from .generator import load_generator, save_generator, whole_size, pretraining_loss, LOSSES, GENERATOR_FILE
 from .metrics import psnr_metric, ssim_metric, psnr, ssim, lpips, lpips_model, denormalize
 from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, saved_state, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done, CHECKPOINT_FILE, HISTORY_FILE
 
@@ -251,17 +250,22 @@ def distributed_kwargs()->dict:
     from accelerate import DistributedDataParallelKwargs
     return dict(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
 
+def recorded_loss(
+    config:dict, # a generator file's configuration
+)->str: # 'mse' or 'feature'
+    "The pretraining loss a generator file records (the GAN stage goes on with it); an error if it records none"
+    loss = config.get('loss')
+    if loss not in LOSSES:
+        raise ValueError(f"The generator file records {'no loss' if loss is None else f'the loss {loss!r}'}: the GAN stage goes on with the "
+                         f"generator's pretraining loss, {' or '.join(LOSSES)} (save_generator(..., loss='mse'))")
+    return loss
+
 def generator_loss_for(
     config:dict, # a generator file's configuration
     pretrained:bool|None=None, # ImageNet weights for the feature loss' VGG (None: as the generator's pretraining had them)
 ):
-    "The pretraining loss a generator file records, with VGG weights as its pretraining had them; an error if it records none"
-    loss = config.get('loss')
-    if loss not in ('mse', 'feature'):
-        raise ValueError(f"The generator file records {'no loss' if loss is None else f'the loss {loss!r}'}: the GAN stage goes on with the "
-                         "generator's pretraining loss, mse or feature (save_generator(..., loss='mse'))")
-    if loss == 'mse': return MSELossFlat()
-    return FeatureLoss(pretrained=config.get('pretrained', True) if pretrained is None else pretrained)
+    "The pretraining loss a generator file records, with VGG weights as its pretraining had them"
+    return pretraining_loss(recorded_loss(config), config.get('pretrained', True) if pretrained is None else pretrained)
 
 def train_gan(
     pairs:Path|str, # a crappify output folder
