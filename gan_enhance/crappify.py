@@ -288,7 +288,9 @@ class Crappifier:
         if len(set(names)) != len(names): raise ValueError(f"Each operation may appear once: {names}")
         text = next((o for o in self.operations if isinstance(o, Text)), None)
         if text and text.source == 'quality' and 'jpeg' not in names: raise ValueError("Text(source='quality') needs a Jpeg operation")
-        if max_size is not None and max_size < 16: raise ValueError(f"max-size must be at least 16 pixels (got {max_size})")
+        if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 16):
+            raise ValueError(f"max-size must be at least 16 pixels, a whole number (got {max_size!r})")
+        if not isinstance(name, str): raise ValueError(f"a preset's name is text (got {name!r})")
         self.max_size, self.name = max_size, name
 
     @classmethod
