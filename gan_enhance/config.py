@@ -156,7 +156,7 @@ RECIPES = {
                                 valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0,
                                 global_prior=False),  # a baseline fitted on 7 photos extrapolates badly (-3 dB on the held-out samples)
         'cpu': PretrainConfig(recipe='cpu', arch='resnet18', pretrained=False, residual=True, last_cross=False, sizes=(96,), batch_sizes=(8,),
-                              frozen_epochs=0, unfrozen_epochs=8, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, native_crops=True, flips=True,
+                              frozen_epochs=0, unfrozen_epochs=20, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, native_crops=True, flips=True,
                               online_crappify=True, num_workers=0),
         'tiny': PretrainConfig(recipe='tiny', arch='xresnet_tiny', pretrained=False, residual=True, sizes=(64,), batch_sizes=(4,), frozen_epochs=0, unfrozen_epochs=1,
                                lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3, valid_pct=0.25, min_scale=0.25, valid_scale=0.4, num_workers=0,
@@ -184,7 +184,7 @@ def default_recipe()->str:
     import torch
     return 'full' if torch.cuda.is_available() else 'quick'
 
-LOSS_CHANGES = {('cpu', 'feature'): dict(unfrozen_epochs=5)}  # pretraining: VGG's forward and backward make a feature-loss epoch 1.7x an MSE epoch on a CPU
+LOSS_CHANGES = {('cpu', 'feature'): dict(unfrozen_epochs=10)}  # pretraining: VGG's forward and backward make a feature-loss epoch 1.7x an MSE epoch on a CPU
 
 RECIPE_ENV = 'GAN_ENHANCE_RECIPE'  # the recipe the stage notebooks use when this is set (e.g. `cpu` on a Kaggle CPU, `tiny` for a check in CI)
 
