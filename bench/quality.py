@@ -119,9 +119,8 @@ def gan_mode(args):
     pretrained, lpips_note = lpips_weights()
     table, breakdown = score_sets(benchmark_sets(Path(args.bench)), models, out, preset, args.bench_seed, args.n_show, device=args.device,
                                   pretrained=pretrained)
-    chosen = [f"{name}: step {load_generator(run/'models'/name/'generator.pth')[1].get('step')} of "
-              f"{pd.read_csv(run/'models'/name/SELECTION_FILE).step.max()} ({load_generator(run/'models'/name/'generator.pth')[1].get('chosen')})"
-              for name in ('gan_mse', 'gan_feature') if (run/'models'/name/SELECTION_FILE).exists()]
+    gans = {name: load_generator(run/'models'/name/'generator.pth')[1] for name in ('gan_mse', 'gan_feature') if (run/'models'/name/SELECTION_FILE).exists()}
+    chosen = [f"{name}: step {c.step} of {pd.read_csv(run/'models'/name/SELECTION_FILE).step.max()} ({c.chosen})" for name, c in gans.items()]
     stages = pd.DataFrame(settings['stages'])
     notes = [f"Models trained by `{run}` (recipe `{settings['pipeline']['recipe']}`, {settings['pairs']} photos from {settings['photos']}, "
              f"crappify preset `{preset}` seed {settings['pipeline']['seed']}); benchmark photos crappified with the same preset and seed "

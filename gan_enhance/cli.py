@@ -130,7 +130,7 @@ def gan(
     train_gan(pairs, pretrained_file, critic_path, config, out, restart=restart,
               pretrained=False if random_weights else None, device=device)
     saved = load_generator(out/GENERATOR_FILE)[1]
-    chosen = f", the {saved['chosen']} at generator step {saved['step']}" if 'chosen' in saved else ''
+    chosen = f", the {saved.chosen} at generator step {saved.step}" if saved.chosen else ''
     print(f"GAN generator: {out/GENERATOR_FILE}{chosen}  (history: {out/'history.csv'})")
     return 0
 

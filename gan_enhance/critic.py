@@ -216,7 +216,7 @@ def critic_stage(
     "Save a generator's predictions for the critic's photos (`critic_photos`) and pretrain a critic on them, redoing both if the generator changed"
     path = generator_file(generator)
     model, generator_config = load_generator(path)
-    pretrained = generator_config.get('pretrained', True) if pretrained is None else pretrained
+    pretrained = generator_config.pretrained if pretrained is None else pretrained
     folder, source = Path(folder or critic_folder(path)), dict(generator=file_digest(path))
     for where in (predictions, folder): check_ours(where)  # before anything there is redone
     stale = refresh_outputs(predictions, source, (), record='.inputs.json')  # predictions of another generator are all redone

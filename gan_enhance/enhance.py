@@ -117,7 +117,7 @@ class Enhancer:
         if not math.isfinite(scale) or scale <= 0: raise ValueError(f"scale must be a positive number (got {scale})")
         if batch_size < 1: raise ValueError(f"batch_size must be at least 1 (got {batch_size})")
         self.device = pick_device(device)
-        self.config = {}
+        self.config = None  # a generator file's `GeneratorConfig`, when built from one
         if isinstance(generator, (str, Path)): generator, self.config = load_generator(generator)
         self.dtype = inference_dtype(self.device, dtype)
         self.model = inference_model(generator, self.device)
@@ -181,7 +181,7 @@ class Enhancer:
         if not torch.isfinite(enhanced).all(): raise SkipImage("the generator's output is not finite (NaN or infinity): nothing written")
         return join_image(to_image(enhanced), alpha, mode)
 
-    def __repr__(self): return (f"Enhancer({self.config.get('arch', 'generator')}, {self.device}, {str(self.dtype).replace('torch.', '')}, "
+    def __repr__(self): return (f"Enhancer({self.config.arch if self.config else 'generator'}, {self.device}, {str(self.dtype).replace('torch.', '')}, "
                                 f"scale={self.scale}, tile_size={self.tile_size}, overlap={self.overlap}, batch_size={self.batch_size})")
 
 # %% ../nbs/13_enhance.ipynb #a14d635a

@@ -251,21 +251,21 @@ def distributed_kwargs()->dict:
     return dict(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
 
 def recorded_loss(
-    config:dict, # a generator file's configuration
+    config:GeneratorConfig, # a generator file's configuration
 )->str: # 'mse' or 'feature'
     "The pretraining loss a generator file records (the GAN stage goes on with it); an error if it records none"
-    loss = config.get('loss')
+    loss = config.loss
     if loss not in LOSSES:
         raise ValueError(f"The generator file records {'no loss' if loss is None else f'the loss {loss!r}'}: the GAN stage goes on with the "
                          f"generator's pretraining loss, {' or '.join(LOSSES)} (save_generator(..., loss='mse'))")
     return loss
 
 def generator_loss_for(
-    config:dict, # a generator file's configuration
+    config:GeneratorConfig, # a generator file's configuration
     pretrained:bool|None=None, # ImageNet weights for the feature loss' VGG (None: as the generator's pretraining had them)
 ):
     "The pretraining loss a generator file records, with VGG weights as its pretraining had them"
-    return pretraining_loss(recorded_loss(config), config.get('pretrained', True) if pretrained is None else pretrained)
+    return pretraining_loss(recorded_loss(config), config.pretrained if pretrained is None else pretrained)
 
 def train_gan(
     pairs:Path|str, # a crappify output folder
@@ -290,7 +290,7 @@ def train_gan(
     dls = pairs_dataloaders(pairs, config.size, config.bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
                             device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify,
                             whole=whole_size(generator_config))
-    imagenet = generator_config.get('pretrained', True) if pretrained is None else pretrained
+    imagenet = generator_config.pretrained if pretrained is None else pretrained
     learn = gan_learner(dls, generator.train(), load_critic(critic_file), generator_loss_for(generator_config, imagenet),
                         config, path=folder, model_dir='.')
     finished = (folder/GENERATOR_FILE).exists()
@@ -313,18 +313,18 @@ def train_gan(
 
 def _save_gan(learn, folder, config, generator_config, built_from, ema, selector):
     "The chosen generator (the best-scoring one, or the last), the last one beside it, the scores, the critic; then no checkpoint"
-    notes = {**generator_config, 'stage': 'gan', 'gan_loss': config.gan_loss, 'ema_decay': config.ema_decay, 'built_from': built_from}
+    notes = generator_config.replace(stage='gan', gan_loss=config.gan_loss, ema_decay=config.ema_decay, built_from=built_from)
     generator = learn.model.generator
     if selector is None or not selector.every:  # no selection asked for, or no held-out image to score
-        save_generator(generator, folder/GENERATOR_FILE, ema.weights, **notes)
+        save_generator(generator, folder/GENERATOR_FILE, notes, ema.weights)
     else:
         if not selector.curve or selector.curve[-1]['step'] != selector.steps: selector.check(generator, ema)  # the last weights are a candidate too
-        save_generator(generator, folder/LAST_GENERATOR_FILE, ema.weights, **notes, chosen='last', step=selector.steps)
+        save_generator(generator, folder/LAST_GENERATOR_FILE, notes, ema.weights, chosen='last', step=selector.steps)
         with atomic_path(folder/SELECTION_FILE) as tmp: pd.DataFrame(selector.curve).assign(metric=selector.metric).to_csv(tmp, index=False)
         best = selector.best
         raw = {k: v.detach().clone() for k, v in generator.state_dict().items()}
         generator.load_state_dict(best['raw'])
-        save_generator(generator, folder/GENERATOR_FILE, best['ema'], **notes, chosen=f"best {selector.metric}", step=best['step'], score=best['score'])
+        save_generator(generator, folder/GENERATOR_FILE, notes, best['ema'], chosen=f"best {selector.metric}", step=best['step'], score=best['score'])
         generator.load_state_dict(raw)
     save_critic(learn.model.critic, folder/CRITIC_FILE, config)
     (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
@@ -337,7 +337,7 @@ def plot_selection(folder:Path|str):
     curve, chosen = pd.read_csv(folder/SELECTION_FILE), load_generator(folder/GENERATOR_FILE)[1]
     fig, ax = plt.subplots(figsize=(6, 3.2))
     ax.plot(curve.step, curve.score, 'o-', ms=3)
-    ax.axvline(chosen['step'], color='C3', lw=1, label=f"chosen: step {chosen['step']} ({chosen['chosen']})")
+    ax.axvline(chosen.step, color='C3', lw=1, label=f"chosen: step {chosen.step} ({chosen.chosen})")
     ax.set_xlabel('generator steps'); ax.set_ylabel(curve.metric[0].upper() + (' (lower is better)' if not HIGHER_IS_BETTER[curve.metric[0]] else ''))
     ax.set_title(f'{folder.name}: held-out score'); ax.legend(fontsize=8)
     fig.tight_layout()

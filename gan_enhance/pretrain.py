@@ -69,7 +69,7 @@ def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, b
     "The run's learner with the data of one stage: built (and restored from `checkpoint`) the first time, given new data after"
     dls = pairs_dataloaders(pairs, size, bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
                             device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify,
-                            whole=whole_size(config.to_dict()))
+                            whole=whole_size(config))
     if learn is not None:
         learn.dls = dls
         return learn
@@ -113,10 +113,7 @@ def pretrain_generator(
     if learn is None: learn = _stage_learner(None, pairs, config, *stages[-1][1:3], device, folder, checkpoint)  # nothing left to train
     if finished: learn.model.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib():
-        save_generator(learn.model, folder/GENERATOR_FILE, ema.weights, arch=config.arch, size=config.sizes[-1], self_attention=config.self_attention,
-                       residual=config.residual, y_range=(-3.0, 3.0), blur=True, last_cross=config.last_cross, global_branch=config.global_branch,
-                       global_size=config.global_size, loss=config.loss, recipe=config.recipe,
-                       pretrained=config.pretrained, ema_decay=config.ema_decay, built_from=built_from)
+        save_generator(learn.model, folder/GENERATOR_FILE, config.generator_config(built_from=built_from), ema.weights)
         (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn
 
