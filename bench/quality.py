@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from gan_enhance.baseline import BASELINE_NAME, BASELINE_FILE, load_baseline
+from gan_enhance.baseline import BASELINE_NAME, load_baseline
 from gan_enhance.core import photo_files, WeightsUnavailable
 from gan_enhance.config import recipe
-from gan_enhance.critic import CRITIC_FILE, critic_folder
 from gan_enhance.crappify import crappify_folder
 from gan_enhance.evaluate import evaluate, INPUT
-from gan_enhance.gan import train_gan, LAST_GENERATOR_FILE, SELECTION_FILE
+from gan_enhance.gan import train_gan
+from gan_enhance.layout import BASELINE_FILE, CRITIC_FILE, LAST_GENERATOR_FILE, SELECTION_FILE, critic_folder
 from gan_enhance.generator import load_generator
 from gan_enhance.metrics import lpips_model
 from gan_enhance.pipeline import run_pipeline

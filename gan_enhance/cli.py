@@ -16,8 +16,9 @@ from typing import Annotated
 
 from fastcore.script import anno_parser
 
-from .core import generator_file, printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, check_ours
+from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, check_ours
 from .config import RECIPES, field_docs, recipe as named_recipe
+from .layout import GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, critic_folder
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(
@@ -85,7 +86,7 @@ def pretrain(
     config = named_recipe('pretrain', recipe, loss=loss, **changes)
     out = Path(out or f'models/gen_{loss}')
     pretrain_generator(pairs, config, out, restart=restart, device=device)
-    print(f"Generator: {out/'generator.pth'}  (history: {out/'history.csv'})")
+    print(f"Generator: {out/GENERATOR_FILE}  (history: {out/HISTORY_FILE})")
     return 0
 
 def critic(
@@ -99,7 +100,7 @@ def critic(
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
     "Save a pretrained generator's predictions and pretrain a critic on them against the originals"
-    from gan_enhance.critic import critic_stage, critic_folder, CRITIC_FILE
+    from gan_enhance.critic import critic_stage
     config = named_recipe('gan', recipe, **changes)  # options are checked before any file is read
     path = generator_file(generator)
     out, predictions = Path(out or critic_folder(path)), Path(predictions or Path('data/generated')/path.parent.name)
@@ -119,9 +120,9 @@ def gan(
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
     "GAN-train a pretrained generator against its pretrained critic, switching between them adaptively"
-    from gan_enhance.critic import critic_folder, critic_file
+    from gan_enhance.critic import critic_file
     from gan_enhance.gan import train_gan, recorded_loss
-    from gan_enhance.generator import GENERATOR_FILE, load_generator
+    from gan_enhance.generator import load_generator
     config = named_recipe('gan', recipe, **changes)  # options are checked before any file is read
     pretrained_file = generator_file(pretrained_run)
     critic_path = critic_file(critic or critic_folder(pretrained_file))
@@ -131,7 +132,7 @@ def gan(
               pretrained=False if random_weights else None, device=device)
     saved = load_generator(out/GENERATOR_FILE)[1]
     chosen = f", the {saved.chosen} at generator step {saved.step}" if saved.chosen else ''
-    print(f"GAN generator: {out/GENERATOR_FILE}{chosen}  (history: {out/'history.csv'})")
+    print(f"GAN generator: {out/GENERATOR_FILE}{chosen}  (history: {out/HISTORY_FILE})")
     return 0
 
 # %% ../nbs/90_cli.ipynb #4a22751e

@@ -19,7 +19,8 @@ from fastai.vision.all import (DataBlock, ImageBlock, ColReader, RandomSplitter,
                                DihedralItem, imagenet_stats, defaults)
 from fastcore.basics import ifnone, store_attr
 
-from .crappify import Crappifier, read_manifest, SETTINGS_FILE
+from .crappify import Crappifier, read_manifest
+from .layout import SETTINGS_FILE
 
 # %% ../nbs/02_data.ipynb #24942046
 class WholeImage(PILImage):
@@ -92,9 +93,10 @@ class Recrappify(RandTransform):
 
 # %% ../nbs/02_data.ipynb #f52e25f5
 def pair_items(
-    pairs:Path|str, # a crappify output folder (`lr/`, `hr/`, `manifest.csv`)
+    pairs:Path|str|pd.DataFrame, # a crappify output folder (`lr/`, `hr/`, `manifest.csv`), or the items read from one (returned as they are)
 )->pd.DataFrame: # manifest rows of the pairs that were made, with absolute `lr_path` and `hr_path`
-    "The (low, high) pairs listed in a crappify folder's manifest"
+    "The (low, high) pairs listed in a crappify folder's manifest; a stage reads them once and hands them on in place of the folder"
+    if isinstance(pairs, pd.DataFrame): return pairs
     pairs = Path(pairs)
     items = read_manifest(pairs).query("status == 'ok'").reset_index(drop=True)
     if items.empty: raise ValueError(f"No pairs in {pairs}: its manifest lists no photo that was crappified successfully")

@@ -19,12 +19,13 @@ from PIL import Image, ImageDraw
 from fastprogress.fastprogress import progress_bar
 
 from .core import atomic_path, pick_device, WeightsUnavailable, MissingExtra, check_ours
-from .crappify import crappify_folder, read_manifest, MANIFEST_FILE
+from .crappify import crappify_folder, read_manifest
 from .data import pair_items
-from .baseline import load_baseline, BASELINE_NAME, BASELINE_FILE
-from .generator import load_generator, GENERATOR_FILE
+from .baseline import load_baseline, BASELINE_NAME
+from .generator import load_generator
 from .inference import inference_model, to_tensor, to_image, upscale, enhance_tensor
 from .metrics import image_metrics, lpips_model
+from .layout import GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
 
 # %% ../nbs/12_evaluate.ipynb #5f025087
 INPUT = 'input (bicubic)'

@@ -17,15 +17,15 @@ import torch
 import gan_enhance
 from .config import PipelineConfig, recipe
 from .core import atomic_path, sample_photos, pick_device, file_digest, check_ours
-from .crappify import Crappifier, crappify_folder, summarize, MANIFEST_FILE
+from .crappify import Crappifier, crappify_folder, summarize
 from .data import pair_items, split_pairs
-from .generator import GENERATOR_FILE
 from .pretrain import pretrain_generator, plot_history
-from .critic import critic_stage, critic_folder, CRITIC_FILE
-from .gan import train_gan, plot_telemetry, plot_selection, SELECTION_FILE
-from .baseline import baseline_stage, load_baseline, BASELINE_NAME, BASELINE_FILE
+from .critic import critic_stage
+from .gan import train_gan, plot_telemetry, plot_selection
+from .baseline import baseline_stage, load_baseline, BASELINE_NAME
 from .evaluate import evaluate
 from .report import write_report, verdict
+from .layout import GENERATOR_FILE, CRITIC_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
 
 # %% ../nbs/14_pipeline.ipynb #356e259b
 def _stamp(path:Path)->tuple|None:
@@ -42,7 +42,7 @@ def provenance(
     for name in names:
         folder = models/name
         row = {f: file_digest(folder/f) for f in (GENERATOR_FILE, CRITIC_FILE) if (folder/f).exists()}
-        if (folder/'inputs.json').exists(): row['inputs.json'] = {k: v for k, v in json.loads((folder/'inputs.json').read_text()).items() if k != 'config'}
+        if (folder/INPUTS_FILE).exists(): row[INPUTS_FILE] = {k: v for k, v in json.loads((folder/INPUTS_FILE).read_text()).items() if k != 'config'}
         chain[name] = row
     return chain
 
@@ -75,7 +75,7 @@ class Stages:
 
 # %% ../nbs/14_pipeline.ipynb #3ada150d
 def held_out(
-    pairs:Path|str, # a crappify output folder
+    pairs:Path|str|pd.DataFrame, # a crappify output folder, or its `pair_items`
     *configs, # the stages' configurations (anything with `valid_pct` and `seed`)
 )->list: # relative paths of the photos every stage held out
     "The photos no training stage has seen"
@@ -110,53 +110,52 @@ def run_pipeline(
     verbose:bool=True, # say what each stage does and how long it took
 )->Path: # the report (report.md)
     "The whole pipeline, from photos to a report; stages that are done and up to date are skipped"
-    config, out = config or recipe('pipeline'), Path(out)
-    check_ours(out)  # a run folder holds only what the pipeline wrote: anything else stops it before any work
+    config, run = config or recipe('pipeline'), RunFolder(out)
+    check_ours(run.path)  # a run folder holds only what the pipeline wrote: anything else stops it before any work
     Crappifier.from_preset(config.preset, config.max_size)  # a preset's mistake, too, stops it before anything is written
     device = pick_device(device)
-    photos = Path(photos) if photos else sample_photos(out/'photos')
-    pairs, models, stages = out/'pairs', out/'models', Stages(verbose)
+    photos = Path(photos) if photos else sample_photos(run.photos)
+    pairs, stages = run.pairs, Stages(verbose)
     if config.recipe == 'full' and device.type != 'cuda':
         warnings.warn("The full recipe on a CPU takes days: use a GPU, or --recipe quick to see the whole pipeline in minutes")
-    if verbose: print(f"gan_enhance run: recipe {config.recipe}, device {device}, photos {photos} -> {out}")
+    if verbose: print(f"gan_enhance run: recipe {config.recipe}, device {device}, photos {photos} -> {run.path}")
     pretrain_configs = {loss: recipe('pretrain', config.recipe, loss=loss, seed=config.seed, **(pretrain_changes or {})) for loss in config.losses}
     gan_config = recipe('gan', config.recipe, seed=config.seed, **(gan_changes or {}))
     manifest = stages('crappify', pairs/MANIFEST_FILE, crappify_folder, photos, pairs, preset=config.preset, seed=config.seed,
                       max_size=config.max_size, n_workers=n_workers)
     if manifest is not None and verbose: print(summarize(manifest, pairs))
-    if not len(pair_items(pairs)): raise ValueError(f"No usable photos in {photos}: see {pairs/MANIFEST_FILE}")
-    held = held_out(pairs, *pretrain_configs.values(), gan_config)
-    if not held: raise ValueError(f"No photo is held out by every stage ({len(pair_items(pairs))} pairs): use more photos or a larger valid_pct")
-    baseline_file = models/'baseline'/BASELINE_FILE  # the baseline every model must beat, fitted on the photos the stages train on
-    stages('baseline', baseline_file, baseline_stage, pairs, baseline_file, [r for r in pair_items(pairs).relpath if r not in set(held)], checks_itself=True)
+    items = pair_items(pairs)  # read once: the stages below read their own
+    held = held_out(items, *pretrain_configs.values(), gan_config)
+    if not held: raise ValueError(f"No photo is held out by every stage ({len(items)} pairs): use more photos or a larger valid_pct")
+    stages('baseline', run.baseline, baseline_stage, pairs, run.baseline, [r for r in items.relpath if r not in set(held)], checks_itself=True)  # the baseline every model must beat, fitted on the photos the stages train on
     for loss, run_config in pretrain_configs.items():
-        stages(f'pretrain {loss}', models/f'gen_{loss}'/GENERATOR_FILE, pretrain_generator, pairs, run_config, models/f'gen_{loss}', device=device,
-               baseline=baseline_file, checks_itself=True)  # the global branch starts from that baseline (not fitted again)
-    for loss, run_config in pretrain_configs.items():
-        stages(f'critic {loss}', critic_folder(models/f'gen_{loss}')/CRITIC_FILE, critic_stage, pairs, models/f'gen_{loss}', gan_config, out/'generated'/f'gen_{loss}',
-               pretrained=run_config.pretrained, device=device, checks_itself=True)  # redone if the generator changed
-    for loss, run_config in pretrain_configs.items():
-        stages(f'GAN {loss}', models/f'gan_{loss}'/GENERATOR_FILE, train_gan, pairs, models/f'gen_{loss}'/GENERATOR_FILE,
-               critic_folder(models/f'gen_{loss}')/CRITIC_FILE, gan_config, models/f'gan_{loss}', pretrained=run_config.pretrained, device=device, checks_itself=True)
-    names = [f'{stage}_{loss}' for stage in ('gen', 'gan') for loss in config.losses]
+        stages(f'pretrain {loss}', run.generator(loss)/GENERATOR_FILE, pretrain_generator, pairs, run_config, run.generator(loss), device=device,
+               baseline=run.baseline, checks_itself=True)  # the global branch starts from that baseline (not fitted again)
+    for loss in config.losses:  # the critic and the GAN take ImageNet weights (or not) as the generator file records its pretraining had them
+        stages(f'critic {loss}', run.critic(loss)/CRITIC_FILE, critic_stage, pairs, run.generator(loss), gan_config, run.predictions(loss),
+               device=device, checks_itself=True)  # redone if the generator changed
+    for loss in config.losses:
+        stages(f'GAN {loss}', run.gan(loss)/GENERATOR_FILE, train_gan, pairs, run.generator(loss)/GENERATOR_FILE,
+               run.critic(loss)/CRITIC_FILE, gan_config, run.gan(loss), device=device, checks_itself=True)
+    models = {BASELINE_NAME: load_baseline(run.baseline), **{f'gen_{loss}': run.generator(loss) for loss in config.losses},
+              **{f'gan_{loss}': run.gan(loss) for loss in config.losses}}
     start = time.perf_counter()
-    evaluation = evaluate(pairs, {BASELINE_NAME: load_baseline(baseline_file), **{name: models/name for name in names}}, sample=config.evaluate_sample, seed=config.seed,
-                          relpaths=held, device=device, n_show=min(3, len(held)))
-    evaluation.save(out/'evaluation')
+    evaluation = evaluate(pairs, models, sample=config.evaluate_sample, seed=config.seed, relpaths=held, device=device, n_show=min(3, len(held)))
+    evaluation.save(run.evaluation)
     stages.rows.append(dict(stage='evaluate', status='ran', seconds=round(time.perf_counter() - start, 1)))
-    plots = [('Example held-out photos: input, models, target', out/'evaluation'/'examples.png'),
-             ('The same photos at full resolution: the most detailed square, enlarged 2x', out/'evaluation'/'crops.png'),
-             ('Metrics', out/'evaluation'/'metrics.png'), ('Per-image gain over the input', out/'evaluation'/'distributions.png')]
-    plots += [(f'Pretraining: {loss}', _save_figure(plot_history(models/f'gen_{loss}'), out/'plots'/f'history_gen_{loss}.png')) for loss in config.losses]
-    plots += [(f'GAN training: {loss}', _save_figure(plot_telemetry(models/f'gan_{loss}'), out/'plots'/f'telemetry_gan_{loss}.png')) for loss in config.losses]
-    plots += [(f'GAN checkpoint chosen: {loss}', _save_figure(plot_selection(models/f'gan_{loss}'), out/'plots'/f'selection_gan_{loss}.png'))
-              for loss in config.losses if (models/f'gan_{loss}'/SELECTION_FILE).exists()]
-    chain = provenance(models, [f'{stage}_{loss}' for stage in ('gen', 'critic', 'gan') for loss in config.losses])
+    plots = [('Example held-out photos: input, models, target', run.evaluation/'examples.png'),
+             ('The same photos at full resolution: the most detailed square, enlarged 2x', run.evaluation/'crops.png'),
+             ('Metrics', run.evaluation/'metrics.png'), ('Per-image gain over the input', run.evaluation/'distributions.png')]
+    plots += [(f'Pretraining: {loss}', _save_figure(plot_history(run.generator(loss)), run.plots/f'history_gen_{loss}.png')) for loss in config.losses]
+    plots += [(f'GAN training: {loss}', _save_figure(plot_telemetry(run.gan(loss)), run.plots/f'telemetry_gan_{loss}.png')) for loss in config.losses]
+    plots += [(f'GAN checkpoint chosen: {loss}', _save_figure(plot_selection(run.gan(loss)), run.plots/f'selection_gan_{loss}.png'))
+              for loss in config.losses if (run.gan(loss)/SELECTION_FILE).exists()]
+    chain = provenance(run.models, [folder(loss).name for folder in (run.generator, run.critic, run.gan) for loss in config.losses])
     settings = dict(pipeline=config.to_dict(), pretrain={k: v.to_dict() for k, v in pretrain_configs.items()}, gan=gan_config.to_dict(),
-                    photos=str(photos), pairs=len(pair_items(pairs)), held_out=held, device=str(device), environment=_environment(device),
+                    photos=str(photos), pairs=len(items), held_out=held, device=str(device), environment=_environment(device),
                     stages=stages.rows, provenance=chain, evaluation=evaluation.settings,
                     summary=evaluation.summary().reset_index().to_dict('records'))
-    with atomic_path(out/'run.json') as tmp: tmp.write_text(json.dumps(settings, indent=2, default=str))
-    report = write_report(out, evaluation.summary(), stages.table(), settings, plots)
+    with atomic_path(run.settings) as tmp: tmp.write_text(json.dumps(settings, indent=2, default=str))
+    report = write_report(run.path, evaluation.summary(), stages.table(), settings, plots)
     if verbose: print(f"\n{verdict(evaluation.summary())}\nReport: {report} (and {report.with_suffix('.html')})")
     return report

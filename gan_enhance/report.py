@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core import atomic_path, GENERATOR_FILE
-from .critic import CRITIC_FILE
+from .core import atomic_path
 from .evaluate import INPUT
 from .baseline import BASELINE_NAME
+from .layout import GENERATOR_FILE, CRITIC_FILE, INPUTS_FILE, RunFolder
 
 # %% ../nbs/12b_report.ipynb #83e29a63
 def markdown_table(df:pd.DataFrame, digits:int=3)->str:
@@ -71,7 +71,7 @@ def provenance_table(
             if isinstance(digest, str): named.setdefault(digest, f'{run}/{file}')
     rows = []
     for run, row in chain.items():
-        inputs = row.get('inputs.json', {})  # a GAN run's critic comes from the same inputs as its generator
+        inputs = row.get(INPUTS_FILE, {})  # a GAN run's critic comes from the same inputs as its generator
         for file in (GENERATOR_FILE, CRITIC_FILE):
             if file not in row: continue
             built = [f"{k} {named.get(v, f'({str(v)[:10]})' if v else '(none)')}" for k, v in inputs.items() if k != 'pretrained']
@@ -111,11 +111,12 @@ def write_report(
     sections += [("What each model was built from", f"{chain_note}\n\n{markdown_table(chain, 0)}", f"<p>{chain_note}</p>{chain.to_html(index=False)}"),
                  ("Run", f"{markdown_table(stages, 1)}\n\n{total}", f"{stages.to_html(index=False)}<p>{total}</p>")]
     md = [f"# gan_enhance run: {out.name}", "", f"**{good}**", "", intro, ""] + [f"## {title}\n\n{body}\n" for title, body, _ in sections]
-    with atomic_path(out/'report.md') as tmp: tmp.write_text('\n'.join(md))
+    report = RunFolder(out).report
+    with atomic_path(report) as tmp: tmp.write_text('\n'.join(md))
     html = (f"<!doctype html><html><head><meta charset='utf-8'><title>gan_enhance run {out.name}</title>"
             "<style>body{font-family:sans-serif;max-width:1000px;margin:auto;padding:1em} table{border-collapse:collapse} "
             "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}</style></head><body>"
             f"<h1>gan_enhance run: {out.name}</h1><p><b>{good}</b></p><p>{intro}</p>"
             + ''.join(f"<h2>{title}</h2>{body}" for title, _, body in sections) + "</body></html>")
-    with atomic_path(out/'report.html') as tmp: tmp.write_text(html)
-    return out/'report.md'
+    with atomic_path(report.with_suffix('.html')) as tmp: tmp.write_text(html)
+    return report
