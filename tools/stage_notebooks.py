@@ -3,7 +3,7 @@
     python tools/stage_notebooks.py [--recipe tiny] [--keep]
 
 `nbdev-test` runs each notebook alone on tiny inputs it makes itself, so it never checks the sequence users run:
-01_crappify writes data/pairs, 06 and 07 pretrain on them, 08 pretrains a critic for each generator, 10 GAN-trains both
+01_crappify writes data/pairs, 06 pretrains both generators on them, 08 pretrains a critic for each generator, 10 GAN-trains both
 of them, 12 scores all four. Here every notebook reads what the ones before it wrote, in a fresh project
 folder ($GAN_ENHANCE_HOME), with the photos in $GAN_ENHANCE_PHOTOS (scikit-image's sample photos, at most 384 px) and downloads
 off ($GAN_ENHANCE_OFFLINE), so each stage uses the weights its inputs were made with (random ones). The notebooks use the
@@ -18,7 +18,7 @@ from pathlib import Path
 from fastcore.nbio import read_nb, mk_cell
 from execnb.shell import CaptureShell
 
-ORDER = ['01_crappify', '06_pretrain_mse', '07_pretrain_feature', '08_critic', '10_gan_training', '12_evaluate']
+ORDER = ['01_crappify', '06_pretrain_generators', '08_critic', '10_gan_training', '12_evaluate']
 
 
 def stage_cells(nb)->list:
