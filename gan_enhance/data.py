@@ -6,7 +6,7 @@ Docs: https://gan-enhance.github.io/gan_enhance/data.html.md"""
 
 # %% auto #0
 __all__ = ['SCENE_SUFFIX', 'WholeImage', 'PairedCrop', 'LowImage', 'pairs_crappifier', 'Recrappify', 'pair_items', 'scene_of',
-           'scene_split', 'split_pairs', 'pairs_datablock', 'pairs_dataloaders']
+           'scene_split', 'split_pairs', 'pairs_datablock', 'pairs_dataloaders', 'stage_dataloaders']
 
 # %% ../nbs/02_data.ipynb #054571be
 import json, random, re
@@ -19,6 +19,7 @@ from fastai.vision.all import (DataBlock, ImageBlock, ColReader, RandomSplitter,
                                DihedralItem, imagenet_stats, defaults)
 from fastcore.basics import ifnone, store_attr
 
+from .config import TrainingConfig
 from .crappify import Crappifier, read_manifest
 from .layout import SETTINGS_FILE
 
@@ -181,3 +182,16 @@ def pairs_dataloaders(
     items, valid_idx = split_pairs(pair_items(pairs), valid_pct, seed, repeat)
     block = pairs_datablock(size, valid_idx, min_scale, normalize, valid_scale, native, flips, pairs_crappifier(pairs) if online else None, whole)
     return block.dataloaders(items, bs=bs, num_workers=ifnone(num_workers, defaults.cpus), device=device, **kwargs)
+
+def stage_dataloaders(
+    pairs:Path|str, # a crappify output folder
+    config:TrainingConfig, # a training stage's configuration: its split, crops, workers and degradation
+    size:int, # side of the square crops
+    bs:int, # batch size
+    device=None, # where batches go (None: the GPU if there is one)
+    whole:int|None=None, # also give each crop a copy of its whole photo of this side (`whole_size` of the generator)
+):
+    "`pairs_dataloaders` as a training stage's configuration asks for them: what pretraining and the GAN stage both use"
+    return pairs_dataloaders(pairs, size, bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
+                             device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips,
+                             online=config.online_crappify, whole=whole)

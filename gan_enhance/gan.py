@@ -27,7 +27,7 @@ from fastai.vision.gan import GANLearner, GANLoss, GANTrainer, AdaptiveGANSwitch
 from .core import load_weights, pick_device, file_digest, refresh_outputs, atomic_path, WeightsUnavailable, MissingExtra
 from .config import GANConfig, GeneratorConfig
 from .critic import load_critic, save_critic
-from .data import pairs_dataloaders
+from .data import pairs_dataloaders, stage_dataloaders
 from .generator import load_generator, save_generator, whole_size, pretraining_loss, LOSSES
 from .metrics import psnr_metric, ssim_metric, psnr, ssim, lpips, lpips_model, denormalize
 from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, saved_state, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done
@@ -284,9 +284,7 @@ def train_gan(
     refresh_outputs(folder, built_from, outputs)  # a GAN run never goes on from (or keeps) parts built on another generator or critic
     set_seed(config.seed)
     generator, generator_config = load_generator(generator_file)
-    dls = pairs_dataloaders(pairs, config.size, config.bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
-                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify,
-                            whole=whole_size(generator_config))
+    dls = stage_dataloaders(pairs, config, config.size, config.bs, device, whole_size(generator_config))
     imagenet = generator_config.pretrained if pretrained is None else pretrained
     learn = gan_learner(dls, generator.train(), load_critic(critic_file), generator_loss_for(generator_config, imagenet),
                         config, path=folder, model_dir='.')

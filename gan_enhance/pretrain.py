@@ -20,7 +20,7 @@ from fastai.torch_core import set_seed, rank_distrib
 from .config import PretrainConfig
 from .core import load_weights, pick_device, file_digest, refresh_outputs
 from .baseline import fit_global_baseline, baseline_inputs, saved_baseline
-from .data import pairs_dataloaders, pair_items, split_pairs
+from .data import pairs_dataloaders, stage_dataloaders, pair_items, split_pairs
 from .generator import whole_size, create_generator, generator_splitter, FeatureLoss, pretraining_loss, save_generator
 from .metrics import psnr_metric, ssim_metric
 from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, check_run_folder, read_checkpoint, restore_checkpoint, epochs_done, training_context
@@ -66,9 +66,7 @@ def global_prior(
 
 def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, baseline=None):
     "The run's learner with the data of one stage: built (and restored from `checkpoint`) the first time, given new data after"
-    dls = pairs_dataloaders(pairs, size, bs, config.valid_pct, config.seed, config.min_scale, config.repeat, num_workers=config.num_workers,
-                            device=device, valid_scale=config.valid_scale, native=config.native_crops, flips=config.flips, online=config.online_crappify,
-                            whole=whole_size(config))
+    dls = stage_dataloaders(pairs, config, size, bs, device, whole_size(config))
     if learn is not None:
         learn.dls = dls
         return learn
