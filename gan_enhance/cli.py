@@ -16,7 +16,7 @@ from typing import Annotated
 
 from fastcore.script import anno_parser
 
-from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, check_ours
+from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, check_ours, show_value
 from .config import RECIPES, field_docs, recipe as named_recipe
 from .layout import GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, critic_folder
 
@@ -188,8 +188,6 @@ def run(
     return 0
 
 # %% ../nbs/90_cli.ipynb #757870e9
-def _show(value)->str: return ' '.join(map(str, value)) if isinstance(value, tuple) else str(value)
-
 def add_recipe_options(
     parser:argparse.ArgumentParser, # a subcommand's parser
     recipes:dict, # {name: configuration dataclass}, with 'full' and 'quick'
@@ -204,7 +202,7 @@ def add_recipe_options(
         if field.name in skip: continue
         value = getattr(full, field.name) if getattr(full, field.name) is not None else getattr(quick, field.name)
         kind = type(value[0]) if isinstance(value, tuple) else type(value) if value is not None else int
-        help = f"{docs[field.name]} (" + '; '.join(f"{name}: {_show(getattr(recipes[name], field.name))}" for name in shown) + ")"
+        help = f"{docs[field.name]} (" + '; '.join(f"{name}: {show_value(getattr(recipes[name], field.name))}" for name in shown) + ")"
         flag = '--' + field.name.replace('_', '-')
         if kind is bool: group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help)
         elif isinstance(value, tuple): group.add_argument(flag, nargs='+', type=kind, default=None, help=help, metavar=kind.__name__.upper())

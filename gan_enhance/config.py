@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from fastcore.docments import docments
 
-from .core import check_ranges, _show_value as _show
+from .core import check_ranges, show_value
 
 # %% ../nbs/00b_config.ipynb #e2914ec4
 _KIND_NAMES = {bool: 'true or false', int: 'a whole number', float: 'a number', str: 'a name', tuple: 'a list', dict: 'a mapping', type(None): 'null'}
@@ -43,8 +43,8 @@ class Config:
             value, option = getattr(self, name), name.replace('_', '-')
             if isinstance(n, str):
                 if not isinstance(value, (tuple, list)) or len(value) < len(getattr(self, n)):
-                    raise ValueError(f"{option} needs a value for each of the {len(getattr(self, n))} {n.replace('_', '-')} (got {_show(value)})")
-            elif not isinstance(value, (tuple, list)) or len(value) != n: raise ValueError(f"{option} takes {n} values (got {_show(value)})")
+                    raise ValueError(f"{option} needs a value for each of the {len(getattr(self, n))} {n.replace('_', '-')} (got {show_value(value)})")
+            elif not isinstance(value, (tuple, list)) or len(value) != n: raise ValueError(f"{option} takes {n} values (got {show_value(value)})")
         check_ranges(self, self.ranges)
         for name, allowed in self.choices.items():
             if getattr(self, name) not in allowed:
@@ -97,7 +97,7 @@ class PretrainConfig(TrainingConfig):
     def __post_init__(self):
         super().__post_init__()
         if not self.sizes or self.frozen_epochs + self.unfrozen_epochs == 0:
-            raise ValueError(f"this run would train nothing (sizes {_show(self.sizes)}, frozen-epochs {self.frozen_epochs}, unfrozen-epochs "
+            raise ValueError(f"this run would train nothing (sizes {show_value(self.sizes)}, frozen-epochs {self.frozen_epochs}, unfrozen-epochs "
                              f"{self.unfrozen_epochs}): give at least one size and one epoch")
     def generator_config(self, **notes)->'GeneratorConfig':
         "What this run's generator file records: the fields the two configs share, the last training size, and `notes` (e.g. `built_from`)"
@@ -130,7 +130,7 @@ class GeneratorConfig(Config):
     def __post_init__(self):
         super().__post_init__()
         if self.y_range is not None and (len(self.y_range) != 2 or not all(_is_kind(v, float) for v in self.y_range)):
-            raise ValueError(f"y-range takes two numbers or null (got {_show(self.y_range)})")
+            raise ValueError(f"y-range takes two numbers or null (got {show_value(self.y_range)})")
     arch:str='resnet34' # backbone of the U-Net
     size:int=128 # the last training size
     self_attention:bool=False # self-attention in the decoder
@@ -165,7 +165,7 @@ class GANConfig(TrainingConfig):
     def __post_init__(self):
         if self.wgan and self.gan_loss == 'bce': object.__setattr__(self, 'gan_loss', 'wgan')  # the older flag
         super().__post_init__()
-        if not sum(self.gan_epochs): raise ValueError(f"gan-epochs {_show(self.gan_epochs)}: the GAN would train nothing; give at least one epoch")
+        if not sum(self.gan_epochs): raise ValueError(f"gan-epochs {show_value(self.gan_epochs)}: the GAN would train nothing; give at least one epoch")
     size:int=256 # image size of critic and GAN training
     bs:int=12 # batch size
     critic_epochs:int=6 # critic pretraining: fit_one_cycle epochs

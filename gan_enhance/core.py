@@ -8,8 +8,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'MAX_PIXELS', 'SAMPLE_PHOTOS', 'entry_problem', 'scan_photos',
            'printable_name', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info', 'open_rgb',
            'file_digest', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs',
-           'check_ranges', 'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra', 'load_weights',
-           'pick_device']
+           'show_value', 'check_ranges', 'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra',
+           'load_weights', 'pick_device']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
 import errno, hashlib, json, os, re, stat, threading
@@ -242,7 +242,11 @@ def refresh_outputs(
     return changed
 
 # %% ../nbs/00_core.ipynb #26764659
-def _show_value(v): return ' '.join(map(str, v)) if isinstance(v, (tuple, list)) else str(v)
+def show_value(
+    value, # a setting: one value, or a list of them
+)->str:
+    "A setting as the command line spells it: a list's items separated by spaces"
+    return ' '.join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
 
 def check_ranges(
     obj, # a dataclass instance
@@ -255,7 +259,7 @@ def check_ranges(
         for v in (value if isinstance(value, (tuple, list)) else (value,)):
             if v is None: continue
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not low <= v <= high:
-                raise ValueError(f"{prefix}{name.replace('_', '-')} must be between {low:g} and {high:g} (got {_show_value(value)})")
+                raise ValueError(f"{prefix}{name.replace('_', '-')} must be between {low:g} and {high:g} (got {show_value(value)})")
 
 
 # %% ../nbs/00_core.ipynb #ed2fd7fa
