@@ -22,7 +22,7 @@ from fastai.vision.core import imagenet_stats
 from gan_enhance.core import sample_photos
 from gan_enhance.enhance import Enhancer, inference_model, cpu_has_amx
 from gan_enhance.generator import create_generator, load_generator
-from gan_enhance.layout import GENERATOR_FILE
+from gan_enhance.files import GENERATOR_FILE
 from gan_enhance.inference import to_tensor
 from gan_enhance.metrics import psnr
 

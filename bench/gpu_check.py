@@ -74,7 +74,7 @@ def gan_stage(folder:Path)->dict:
     from gan_enhance.config import recipe
     from gan_enhance.critic import create_critic, save_critic
     from gan_enhance.gan import train_gan
-    from gan_enhance.layout import SELECTION_FILE
+    from gan_enhance.files import SELECTION_FILE
     from gan_enhance.generator import create_generator, save_generator
     crappify_folder(sample_photos(folder/'photos'), folder/'pairs', preset='seed', seed=42, n_workers=0, progress=False)
     torch.manual_seed(0)

@@ -23,7 +23,7 @@ from gan_enhance.config import recipe
 from gan_enhance.crappify import crappify_folder
 from gan_enhance.evaluate import evaluate, INPUT
 from gan_enhance.gan import train_gan
-from gan_enhance.layout import BASELINE_FILE, CRITIC_FILE, LAST_GENERATOR_FILE, SELECTION_FILE, critic_folder
+from gan_enhance.files import BASELINE_FILE, CRITIC_FILE, LAST_GENERATOR_FILE, SELECTION_FILE, critic_folder
 from gan_enhance.generator import load_generator
 from gan_enhance.metrics import lpips_model
 from gan_enhance.pipeline import run_pipeline

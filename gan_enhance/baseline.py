@@ -18,11 +18,11 @@ from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
 from PIL import Image
 
-from .core import atomic_path, load_weights, file_digest, ModelFileError
+from .core import load_weights, ModelFileError
+from .files import atomic_path, file_digest, SETTINGS_FILE
 from .data import pair_items, pairs_crappifier
 from .generator import global_statistics, thumbnail, apply_colour, stats_transform
 from .inference import to_tensor, upscale
-from .layout import SETTINGS_FILE
 
 # %% ../nbs/04d_baseline.ipynb #3cb02621
 BASELINE_NAME = 'global statistics'  # its row in every table

@@ -16,9 +16,9 @@ from typing import Annotated
 
 from fastcore.script import anno_parser
 
-from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, check_ours, show_value
+from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, show_value
+from .files import check_ours, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, critic_folder
 from .config import RECIPES, field_docs, recipe as named_recipe
-from .layout import GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, critic_folder
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(

@@ -1,4 +1,4 @@
-"""The small pieces every stage leans on: open any photo as clean RGB (or say clearly why not), write files so that a crash never leaves half a file, and a folder of real sample photos to try everything on.
+"""The small pieces every stage leans on: open any photo as clean RGB (or say clearly why not), check settings against their ranges, a folder of real sample photos to try everything on, and the errors and weight loading every model file goes through.
 
 Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 
@@ -7,19 +7,17 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'MAX_PIXELS', 'SAMPLE_PHOTOS', 'entry_problem', 'scan_photos',
            'printable_name', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info', 'open_rgb',
-           'file_digest', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs',
            'show_value', 'check_ranges', 'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra',
            'load_weights', 'pick_device']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
-import errno, hashlib, json, os, re, stat, threading
-from contextlib import contextmanager
+import errno, stat
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 from fastcore.foundation import L
-from .layout import INPUTS_FILE, OUTPUT_RECORD
+from .files import atomic_path
 
 # %% ../nbs/00_core.ipynb #5da0b6dd
 IMAGE_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp', '.gif')
@@ -120,126 +118,6 @@ def open_rgb(
     except Image.DecompressionBombError as e: raise SkipImage(f"decompression bomb: {e}") from e
     except UnidentifiedImageError as e: raise SkipImage("not an image (unreadable by Pillow)") from e
     except (OSError, SyntaxError, ValueError) as e: raise SkipImage(f"truncated or corrupt: {e}") from e
-
-# %% ../nbs/00_core.ipynb #feec5cb6
-def file_digest(
-    path:Path|str, # any file
-    length:int=16, # hex digits kept
-)->str:
-    "A short SHA-256 of a file's bytes: what a stage records to tell one model file (or settings file) from another"
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for chunk in iter(lambda: f.read(1 << 20), b''): digest.update(chunk)
-    return digest.hexdigest()[:length]
-
-def _record_output(tmp:Path, dest:Path):
-    "Append `dest`'s name and `tmp`'s size, time and digest to the folder's record (one `write`: atomic between processes)"
-    st = os.stat(tmp)
-    line = json.dumps([dest.name, st.st_size, st.st_mtime_ns, file_digest(tmp)]) + '\n'
-    fd = os.open(dest.parent/OUTPUT_RECORD, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try: os.write(fd, line.encode())
-    finally: os.close(fd)
-
-
-@contextmanager
-def atomic_path(
-    dest:Path|str, # final path: it appears only once the block has finished without error
-    record:bool=True, # note the file in its folder's `OUTPUT_RECORD`, so that it counts as ours (`foreign_files`)
-):
-    "Context manager giving a temporary path next to `dest`, renamed to `dest` on success and removed on failure"
-    dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent/f'.{dest.name}.{os.getpid()}-{threading.get_ident()}.tmp'  # unique to this process and thread
-    try:
-        yield Path(tmp)
-        if record: _record_output(tmp, dest)  # before the rename: a file in place is always recorded
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-_PARTIAL = re.compile(r'\.(.+)\.\d+-\d+\.tmp')  # `atomic_path`'s temporary names: .<name>.<pid>-<thread>.tmp
-
-def remove_partial_files(
-    folder:Path|str, # a folder written with `atomic_path`
-    names:tuple|set|None=None, # only the temporary files of these final names (None: all)
-    recursive:bool=False, # also in sub-folders
-):
-    "Remove the temporary files a process killed inside `atomic_path` (`kill -9`, power loss) left in `folder`"
-    folder = Path(folder)
-    if not folder.is_dir(): return
-    for tmp in (folder.rglob('.*.tmp') if recursive else folder.glob('.*.tmp')):
-        match = _PARTIAL.fullmatch(tmp.name)
-        if match and (names is None or match.group(1) in names): tmp.unlink(missing_ok=True)
-
-# %% ../nbs/00_core.ipynb #7b6c2776
-_OS_FILES = {'.DS_Store', 'Thumbs.db', 'desktop.ini'}  # what file browsers leave in folders: never ours to write, never in the way
-
-def _read_record(folder:Path)->dict:
-    "{path: [(size, mtime_ns, digest)]} of the files recorded in `folder`'s record ([] for a bare name: any content)"
-    path, written = folder/OUTPUT_RECORD, {}
-    if not path.is_file(): return written
-    for line in path.read_text(encoding='utf-8', errors='surrogateescape').splitlines():
-        try: name, *facts = json.loads(line)
-        except (ValueError, TypeError): name, facts = line, []  # a bare relative path: the record enhance kept before
-        if isinstance(name, str) and name: written.setdefault(folder/name, []).append(tuple(facts))
-    return written
-
-def _is_ours(path:Path, records:list)->bool:
-    "Whether the file at `path` is one we wrote: recorded by name alone, or with its size and time, or its digest"
-    if any(not r for r in records): return True
-    if path.is_symlink() or not path.is_file(): return False
-    st = path.stat()
-    if any(r[:2] == (st.st_size, st.st_mtime_ns) for r in records): return True
-    digests = {r[2] for r in records if r[0] == st.st_size}
-    return bool(digests) and file_digest(path) in digests
-
-def foreign_files(
-    folder:Path|str, # a folder a command is about to write into
-    paths:list|None=None, # only these paths (files the command would write); None: every file below `folder`
-)->list: # the files gan_enhance did not write there, or that changed since it did
-    "The files in `folder` that are not ours to replace"
-    folder = Path(folder)
-    if not os.path.lexists(folder): return []
-    if folder.is_symlink() or not folder.is_dir(): return [folder]
-    written, found = {}, []
-    for parent, dirs, files in os.walk(folder):  # links to folders are listed, not followed
-        parent = Path(parent)
-        written.update(_read_record(parent))
-        found += [parent/f for f in sorted(files) + [d for d in dirs if (parent/d).is_symlink()]
-                  if f != OUTPUT_RECORD and f not in _OS_FILES and not _PARTIAL.fullmatch(f)]
-    if paths is not None: found = [Path(p) for p in paths if os.path.lexists(p)]
-    return [p for p in found if not _is_ours(p, written.get(p, []))]
-
-def check_ours(
-    folder:Path|str, # the folder a command writes into
-    paths:list|None=None, # only these paths (the files it would write); None: every file below `folder`
-):
-    "Stop with a `FileExistsError` naming the first file in `folder` that gan_enhance did not write (or that changed since)"
-    if foreign := foreign_files(folder, paths):
-        kind = 'a file' if len(foreign) == 1 else f'{len(foreign)} files'
-        raise FileExistsError(f"{foreign[0]} is in the way ({kind} gan_enhance did not write, or changed since): it is never replaced, "
-                              f"even with --force or --restart; choose another output folder, or move {'it' if len(foreign) == 1 else 'them'} away")
-
-# %% ../nbs/00_core.ipynb #fccb3aca
-def refresh_outputs(
-    folder:Path|str, # where the stage writes
-    inputs:dict, # what the outputs are built from now: {name: digest or settings}, JSON-serialisable
-    outputs:tuple, # the stage's output files in `folder`, removed when they were built from other inputs
-    record:str=INPUTS_FILE, # the record's file name in `folder`
-)->list: # names of the inputs that changed (empty when the outputs can be kept)
-    "Record what a stage's outputs are built from; remove outputs built from other inputs, so the stage does its work again"
-    folder = Path(folder)
-    path, inputs = folder/record, json.loads(json.dumps(inputs))
-    old = json.loads(path.read_text()) if path.is_file() else None
-    changed = [] if old is None else [k for k in sorted(set(inputs) | set(old)) if old.get(k) != inputs.get(k)]
-    if changed:
-        removed = [name for name in outputs if (folder/name).exists()]
-        for name in removed: (folder/name).unlink()
-        if removed: print(f"{folder}: {', '.join(removed)} came from another {', '.join(changed)}: doing this stage again")
-    elif old is None and any((folder/name).exists() for name in outputs): print(f"{folder}: no record of what its outputs were built from; keeping them")
-    with atomic_path(path) as tmp: tmp.write_text(json.dumps(inputs, indent=2))
-    return changed
 
 # %% ../nbs/00_core.ipynb #26764659
 def show_value(

@@ -22,8 +22,8 @@ from fastcore.basics import defaults, ifnone
 from fastcore.foundation import L
 from fastcore.parallel import parallel
 
-from .core import SkipImage, open_rgb, photo_info, scan_photos, atomic_path, check_ranges, remove_partial_files, check_ours, printable_name, MAX_PIXELS
-from .layout import SETTINGS_FILE, MANIFEST_FILE
+from .core import SkipImage, open_rgb, photo_info, scan_photos, check_ranges, printable_name, MAX_PIXELS
+from .files import atomic_path, remove_partial_files, check_ours, SETTINGS_FILE, MANIFEST_FILE
 
 # %% ../nbs/01_crappify.ipynb #51adf922
 def draw(

@@ -31,12 +31,12 @@ from fastcore.basics import ifnone
 from fastprogress.fastprogress import progress_bar
 
 from .config import GANConfig
-from .core import atomic_path, load_weights, pick_device, ModelFileError, remove_partial_files, file_digest, refresh_outputs, check_ours
+from .core import load_weights, pick_device, ModelFileError
+from .files import atomic_path, remove_partial_files, file_digest, refresh_outputs, check_ours, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, generator_file, critic_folder
 from .data import pair_items, split_pairs
 from .generator import vgg16_features, load_generator
 from .inference import to_tensor, to_image, upscale, enhance_tensor, inference_model
 from .runs import training_context, RunCheckpoint, read_checkpoint, restore_checkpoint
-from .layout import CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, generator_file, critic_folder
 
 # %% ../nbs/08_critic.ipynb #1f7503ae
 def prediction_path(dest:Path, relpath:str)->Path:

@@ -21,7 +21,7 @@ from fastcore.basics import ifnone, store_attr
 
 from .config import TrainingConfig
 from .crappify import Crappifier, read_manifest
-from .layout import SETTINGS_FILE
+from .files import SETTINGS_FILE
 
 # %% ../nbs/02_data.ipynb #24942046
 class WholeImage(PILImage):

@@ -20,7 +20,8 @@ from PIL import Image, ImageOps
 from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
 
-from .core import SkipImage, atomic_path, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS, remove_partial_files, check_ours
+from .core import SkipImage, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS
+from .files import atomic_path, remove_partial_files, check_ours
 from .generator import load_generator, thumbnail
 from .inference import enhance_tensor, inference_model, to_tensor, to_image
 

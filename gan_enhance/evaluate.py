@@ -18,14 +18,14 @@ import torch
 from PIL import Image, ImageDraw
 from fastprogress.fastprogress import progress_bar
 
-from .core import atomic_path, pick_device, WeightsUnavailable, MissingExtra, check_ours
+from .core import pick_device, WeightsUnavailable, MissingExtra
+from .files import atomic_path, check_ours, GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
 from .crappify import crappify_folder, read_manifest
 from .data import pair_items
 from .baseline import load_baseline, BASELINE_NAME
 from .generator import load_generator
 from .inference import inference_model, to_tensor, to_image, upscale, enhance_tensor
 from .metrics import image_metrics, lpips_model
-from .layout import GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
 
 # %% ../nbs/12_evaluate.ipynb #5f025087
 INPUT = 'input (bicubic)'

@@ -31,8 +31,8 @@ from fastai.vision.core import imagenet_stats
 from torchvision.models.vgg import make_layers, cfgs as vgg_configs
 
 from .config import GeneratorConfig, PretrainConfig
-from .core import atomic_path, load_weights, ModelFileError, WeightsUnavailable  # re-exported: their home is core, which the CLI imports without torch
-from .layout import generator_file
+from .core import load_weights, ModelFileError, WeightsUnavailable  # re-exported: their home is core, which the CLI imports without torch
+from .files import atomic_path, generator_file
 
 # %% ../nbs/04_generator.ipynb #3941493c
 OFFLINE_ENV = 'GAN_ENHANCE_OFFLINE'

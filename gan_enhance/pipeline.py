@@ -16,7 +16,8 @@ import torch
 
 import gan_enhance
 from .config import PipelineConfig, recipe
-from .core import atomic_path, sample_photos, pick_device, file_digest, check_ours
+from .core import sample_photos, pick_device
+from .files import atomic_path, file_digest, check_ours, GENERATOR_FILE, CRITIC_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
 from .crappify import Crappifier, crappify_folder, summarize
 from .data import pair_items, split_pairs
 from .pretrain import pretrain_generator, plot_history
@@ -25,7 +26,6 @@ from .gan import train_gan, plot_telemetry, plot_selection
 from .baseline import baseline_stage, load_baseline, BASELINE_NAME
 from .evaluate import evaluate
 from .report import write_report, verdict
-from .layout import GENERATOR_FILE, CRITIC_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
 
 # %% ../nbs/14_pipeline.ipynb #356e259b
 def _stamp(path:Path)->tuple|None:

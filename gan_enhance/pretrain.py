@@ -18,13 +18,13 @@ from fastai.metrics import LossMetrics
 from fastai.torch_core import set_seed, rank_distrib
 
 from .config import PretrainConfig
-from .core import load_weights, pick_device, file_digest, refresh_outputs
+from .core import load_weights, pick_device
+from .files import file_digest, refresh_outputs, GENERATOR_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE
 from .baseline import fit_global_baseline, baseline_inputs, saved_baseline
 from .data import pairs_dataloaders, stage_dataloaders, pair_items, split_pairs
 from .generator import whole_size, create_generator, generator_splitter, FeatureLoss, pretraining_loss, save_generator
 from .metrics import psnr_metric, ssim_metric
 from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, check_run_folder, read_checkpoint, restore_checkpoint, epochs_done, training_context
-from .layout import GENERATOR_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE
 
 # %% ../nbs/05_pretrain.ipynb #bbd828ec
 def generator_learner(

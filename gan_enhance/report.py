@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .core import atomic_path
+from .files import atomic_path, GENERATOR_FILE, CRITIC_FILE, INPUTS_FILE, RunFolder
 from .evaluate import INPUT
 from .baseline import BASELINE_NAME
-from .layout import GENERATOR_FILE, CRITIC_FILE, INPUTS_FILE, RunFolder
 
 # %% ../nbs/12b_report.ipynb #83e29a63
 def markdown_table(df:pd.DataFrame, digits:int=3)->str:

@@ -25,8 +25,8 @@ from fastcore.basics import store_attr
 from fastcore.foundation import L
 from fastcore.test import test_eq, test_close
 
-from .core import atomic_path, load_weights, remove_partial_files, check_ours, ModelFileError, MissingExtra
-from .layout import GENERATOR_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE
+from .core import load_weights, ModelFileError, MissingExtra
+from .files import atomic_path, remove_partial_files, check_ours, GENERATOR_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE
 
 # %% ../nbs/04c_runs.ipynb #943d3497
 def check_run_folder(
