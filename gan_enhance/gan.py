@@ -28,7 +28,7 @@ from .core import load_weights, pick_device, WeightsUnavailable, MissingExtra
 from .files import file_digest, refresh_outputs, atomic_path, GENERATOR_FILE, LAST_GENERATOR_FILE, CRITIC_FILE, GAN_CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SELECTION_FILE
 from .config import GANConfig, GeneratorConfig
 from .critic import load_critic, save_critic
-from .data import pairs_dataloaders, stage_dataloaders
+from .data import stage_dataloaders
 from .generator import load_generator, save_generator, whole_size, pretraining_loss, LOSSES
 from .metrics import psnr_metric, ssim_metric, psnr, ssim, lpips, lpips_model, denormalize
 from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, saved_state, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done

@@ -124,7 +124,7 @@ def run_pipeline(
     manifest = stages('crappify', pairs/MANIFEST_FILE, crappify_folder, photos, pairs, preset=config.preset, seed=config.seed,
                       max_size=config.max_size, n_workers=n_workers)
     if manifest is not None and verbose: print(summarize(manifest, pairs))
-    items = pair_items(pairs)  # read once: the stages below read their own
+    items = pair_items(pairs)  # one read for the pipeline's own uses (the held-out split, the baseline's photos, run.json); each stage reads once for itself
     held = held_out(items, *pretrain_configs.values(), gan_config)
     if not held: raise ValueError(f"No photo is held out by every stage ({len(items)} pairs): use more photos or a larger valid_pct")
     stages('baseline', run.baseline, baseline_stage, pairs, run.baseline, [r for r in items.relpath if r not in set(held)], checks_itself=True)  # the baseline every model must beat, fitted on the photos the stages train on
