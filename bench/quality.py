@@ -5,6 +5,7 @@
     python bench/quality.py TRAIN BENCH --epochs 16        # the same with the generators pretrained for 16 epochs instead of the recipe's
     python bench/quality.py TRAIN BENCH --mode x4          # the cpu recipe's MSE generator on x4 pairs, against bicubic on Set14 x4
     python bench/quality.py PHOTOS PHOTOS --recipe tiny    # the code path in seconds (what the tests run, on sample photos)
+    python bench/quality.py TRAIN BENCH --recipe full --random-weights --repeat 10 --losses mse   # the full recipe on a GPU without ImageNet weights
 
 TRAIN is a folder of photos to train on (here ../shared/data/train/BSDS400); BENCH is a folder of benchmark
 sets (sub-folders such as Set5, Set14, BSD100) or of photos. Benchmark photos are crappified with the training
@@ -82,6 +83,12 @@ def lpips_weights()->tuple: # (pretrained, note)
         return False, "LPIPS: AlexNet with *random* weights (no ImageNet weights on this machine): a code path, not a verdict."
 
 
+def pretrain_changes(args)->dict:
+    "The changes to the pretraining recipe that the command line asks for: `--epochs`, `--repeat` and `--random-weights` (no ImageNet weights)"
+    return {**(dict(unfrozen_epochs=args.epochs) if args.epochs else {}), **(dict(repeat=args.repeat) if args.repeat else {}),
+            **(dict(pretrained=False) if args.random_weights else {})}
+
+
 def variants(run:Path, args)->dict:
     "{name: model}: the global-statistics baseline, every model, and the options issue 13 compares (raw against EMA weights, the last GAN weights against the chosen ones, other GAN losses)"
     baseline = run/'models'/'baseline'/BASELINE_FILE
@@ -108,7 +115,7 @@ def gan_mode(args):
     run = Path(args.run) if args.run else out/'run'
     if not args.run:
         start = time.perf_counter()
-        changes = {**(dict(unfrozen_epochs=args.epochs) if args.epochs else {}), **(dict(global_branch=args.global_branch) if args.global_branch else {})}
+        changes = {**pretrain_changes(args), **(dict(global_branch=args.global_branch) if args.global_branch else {})}
         run_pipeline(args.train, run, recipe('pipeline', args.recipe, seed=args.seed, preset=args.preset, **({'losses': tuple(args.losses)} if args.losses else {})),
                      pretrain_changes=changes or None, device=args.device)
         print(f"Pipeline ({args.recipe}) finished in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
@@ -125,7 +132,9 @@ def gan_mode(args):
     notes = [f"Models trained by `{run}` (recipe `{settings['pipeline']['recipe']}`, {settings['pairs']} photos from {settings['photos']}, "
              f"crappify preset `{preset}` seed {settings['pipeline']['seed']}); benchmark photos crappified with the same preset and seed "
              f"{args.bench_seed}, scored on RGB at full resolution.", "",
-             "Pretraining epochs: " + ', '.join(f"{loss} {c['unfrozen_epochs']}" for loss, c in settings['pretrain'].items()) + "; global branch: "
+             "Pretraining: " + ', '.join(f"{loss} {c['frozen_epochs']} frozen + {c['unfrozen_epochs']} epochs per size {c['sizes']}, each photo "
+                                         f"{c['repeat']}x per epoch, {'ImageNet' if c['pretrained'] else 'random'} weights" for loss, c in settings['pretrain'].items())
+             + "; global branch: "
              + ', '.join(f"{loss} {c.get('global_branch', 'none')}" for loss, c in settings['pretrain'].items()) + ".", "",
              f"`{BASELINE_NAME}`: the baseline every model must beat (a per-photo colour gain and offset from the input's global statistics, a ridge "
              "regression fitted on the run's training photos). `detail mean`: the output's fine-detail energy over the target's (1 = as detailed).", "",
@@ -141,8 +150,7 @@ def x4_mode(args):
     out = Path(args.out)
     pairs = out/'train_pairs'
     crappify_folder(args.train, pairs, preset='x4', seed=args.seed, progress=False)
-    changes = dict(unfrozen_epochs=args.epochs) if args.epochs else {}
-    config = recipe('pretrain', args.recipe, loss='mse', seed=args.seed, **changes)
+    config = recipe('pretrain', args.recipe, loss='mse', seed=args.seed, **pretrain_changes(args))
     start = time.perf_counter()
     pretrain_generator(pairs, config, out/'gen_mse_x4', device=args.device)
     minutes = (time.perf_counter() - start) / 60
@@ -169,6 +177,10 @@ def main():
     parser.add_argument('--preset', default='seed', help="gan mode: the crappify preset of training and benchmark photos (seed; local: seed without contrast and brightness)")
     parser.add_argument('--global-branch', choices=('gain', 'matrix', 'none'), help="gan mode: the generators' global branch (default: the recipe's)")
     parser.add_argument('--epochs', type=int, help="the generators' pretraining epochs (unfrozen_epochs; default: the recipe's)")
+    parser.add_argument('--repeat', type=int, help="each training photo's crops per pretraining epoch (default: the recipe's; e.g. the `full` recipe, "
+                        "made for Flickr30k's 28,600 training photos, on BSDS400's 360)")
+    parser.add_argument('--random-weights', action='store_true', help="train from random weights where the recipe would load ImageNet's (the `full` recipe on a "
+                        "machine without them: a measurement of the code path and its speed, not of the recipe's quality)")
     parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')
     parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')
     parser.add_argument('--compare', action='store_true', help='gan mode: also score each model\'s raw weights and the GANs\' last weights')

@@ -180,6 +180,9 @@ def pairs_dataloaders(
 ):
     "fastai `DataLoaders` of (low -> high) pairs from a crappify output folder"
     items, valid_idx = split_pairs(pair_items(pairs), valid_pct, seed, repeat)
+    if (n_train := len(items) - len(valid_idx)) < bs:  # fastai drops a last, incomplete training batch: fewer pairs than a batch would train nothing
+        raise ValueError(f"{n_train} training pairs (repeat {repeat}, after holding out {len(valid_idx)}) are fewer than a batch of {bs}: an epoch would "
+                         "have no batch. Use more photos, a larger repeat or a smaller batch size")
     block = pairs_datablock(size, valid_idx, min_scale, normalize, valid_scale, native, flips, pairs_crappifier(pairs) if online else None, whole)
     return block.dataloaders(items, bs=bs, num_workers=ifnone(num_workers, defaults.cpus), device=device, **kwargs)
 
