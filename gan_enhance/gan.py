@@ -126,6 +126,7 @@ class RelativisticLoss(PhotoGANLoss):
         self.gen_loss = self.gen_loss_func(fake_pred, output, target, real_pred)
         return self.gen_loss
 
+# %% ../nbs/09_gan.ipynb #b2151892
 def gan_learner(
     dls, # paired DataLoaders
     generator:nn.Module, # a pretrained generator
