@@ -14,22 +14,15 @@ from dataclasses import dataclass
 
 from fastcore.docments import docments
 
-from .core import check_ranges, show_value
+from .core import check_ranges, show_value, is_kind
 
 # %% ../nbs/00b_config.ipynb #e2914ec4
 _KIND_NAMES = {bool: 'true or false', int: 'a whole number', float: 'a number', str: 'a name', tuple: 'a list', dict: 'a mapping', type(None): 'null'}
 
-def _is_kind(value, kind)->bool:
-    "Whether `value` is of `kind`, as JSON holds it: a whole number is a number, true is not a number, a list is a tuple"
-    if kind is float: return isinstance(value, (int, float)) and not isinstance(value, bool)
-    if kind is int: return isinstance(value, int) and not isinstance(value, bool)
-    if kind is tuple: return isinstance(value, (tuple, list))
-    return isinstance(value, kind) if isinstance(kind, type) else True
-
 def _check_kind(field:dataclasses.Field, value):
     "Refuse a value its field's annotation does not allow (a name where a number is, a number where true or false is), as a hand-edited file can hold"
     kinds = typing.get_args(field.type) or (field.type,)
-    if not any(_is_kind(value, kind) for kind in kinds):
+    if not any(is_kind(value, kind) for kind in kinds):
         raise ValueError(f"{field.name.replace('_', '-')} takes {' or '.join(_KIND_NAMES.get(k, str(k)) for k in kinds)} (got {value!r})")
 
 class Config:
@@ -129,7 +122,7 @@ class GeneratorConfig(Config):
     architecture = ('arch', 'size', 'self_attention', 'residual', 'y_range', 'blur', 'last_cross', 'global_branch', 'global_size')  # `create_generator`'s arguments
     def __post_init__(self):
         super().__post_init__()
-        if self.y_range is not None and (len(self.y_range) != 2 or not all(_is_kind(v, float) for v in self.y_range)):
+        if self.y_range is not None and (len(self.y_range) != 2 or not all(is_kind(v, float) for v in self.y_range)):
             raise ValueError(f"y-range takes two numbers or null (got {show_value(self.y_range)})")
     arch:str='resnet34' # backbone of the U-Net
     size:int=128 # the last training size

@@ -7,8 +7,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'MAX_PIXELS', 'SAMPLE_PHOTOS', 'entry_problem', 'scan_photos',
            'printable_name', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info', 'open_rgb',
-           'show_value', 'check_ranges', 'sample_photos', 'WeightsUnavailable', 'ModelFileError', 'MissingExtra',
-           'load_weights', 'pick_device']
+           'show_value', 'is_kind', 'check_ranges', 'sample_photos', 'WeightsUnavailable', 'ModelFileError',
+           'MissingExtra', 'load_weights', 'pick_device']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
 import errno, stat
@@ -126,6 +126,16 @@ def show_value(
     "A setting as the command line spells it: a list's items separated by spaces"
     return ' '.join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
 
+def is_kind(
+    value, # a setting's value, as JSON or a command line gives it
+    kind, # bool, int, float, str, tuple, dict or type(None) (anything else: every value)
+)->bool:
+    "Whether `value` is of `kind` as JSON holds it: a whole number is a number, true is not a number, a list is a tuple"
+    if kind is float: return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind is int: return isinstance(value, int) and not isinstance(value, bool)
+    if kind is tuple: return isinstance(value, (tuple, list))
+    return isinstance(value, kind) if isinstance(kind, type) else True
+
 def check_ranges(
     obj, # a dataclass instance
     ranges:dict, # {field: (lowest, highest)} allowed, both included; tuple fields are checked item by item, None passes
@@ -136,7 +146,7 @@ def check_ranges(
         value = getattr(obj, name)
         for v in (value if isinstance(value, (tuple, list)) else (value,)):
             if v is None: continue
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not low <= v <= high:
+            if not is_kind(v, float) or not low <= v <= high:
                 raise ValueError(f"{prefix}{name.replace('_', '-')} must be between {low:g} and {high:g} (got {show_value(value)})")
 
 

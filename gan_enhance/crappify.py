@@ -22,7 +22,7 @@ from fastcore.basics import defaults, ifnone
 from fastcore.foundation import L
 from fastcore.parallel import parallel
 
-from .core import SkipImage, open_rgb, photo_info, scan_photos, check_ranges, printable_name, MAX_PIXELS
+from .core import SkipImage, open_rgb, photo_info, scan_photos, check_ranges, is_kind, printable_name, MAX_PIXELS
 from .files import atomic_path, remove_partial_files, check_ours, SETTINGS_FILE, MANIFEST_FILE
 
 # %% ../nbs/01_crappify.ipynb #51adf922
@@ -50,7 +50,7 @@ def _check_kind(op:str, field:dataclasses.Field, value):
     items = value if isinstance(value, tuple) else (value,)
     if isinstance(value, tuple) and tuple not in allowed: raise ValueError(f"{op}: {field.name} is one value, not a list (got {list(value)})")
     if not items: raise ValueError(f"{op}: {field.name} is an empty list: give a value, a range [low, high] or choices")
-    if int in allowed and float not in allowed and any(isinstance(v, bool) or not isinstance(v, int) for v in items):
+    if int in allowed and float not in allowed and any(not is_kind(v, int) for v in items):
         raise ValueError(f"{op}: {field.name} takes whole numbers (got {' '.join(map(str, items))})")
     if allowed[0] is str and not (tuple in allowed and field.name == 'color') and any(not isinstance(v, str) for v in items):
         raise ValueError(f"{op}: {field.name} takes names (got {' '.join(map(str, items))})")
