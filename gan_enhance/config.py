@@ -195,7 +195,7 @@ class PipelineConfig(Config):
 RECIPES = {
     'pretrain': {
         'full': PretrainConfig(),
-        'quick': PretrainConfig(recipe='quick', pretrained=False, residual=True, sizes=(64, 96), batch_sizes=(4, 4),
+        'quick': PretrainConfig(recipe='quick', pretrained=False, residual=True, last_cross=False, sizes=(64, 96), batch_sizes=(4, 4),
                                 frozen_epochs=1, unfrozen_epochs=3, lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3,
                                 valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0,
                                 global_prior=False),  # a baseline fitted on 7 photos extrapolates badly (-3 dB on the held-out samples)
