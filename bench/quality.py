@@ -5,7 +5,7 @@
     python bench/quality.py TRAIN BENCH --epochs 16        # the same with the generators pretrained for 16 epochs instead of the recipe's
     python bench/quality.py TRAIN BENCH --mode x4          # the cpu recipe's MSE generator on x4 pairs, against bicubic on Set14 x4
     python bench/quality.py PHOTOS PHOTOS --recipe tiny    # the code path in seconds (what the tests run, on sample photos)
-    python bench/quality.py TRAIN BENCH --recipe full --random-weights --repeat 10 --losses mse   # the full recipe on a GPU without ImageNet weights
+    python bench/quality.py TRAIN BENCH --recipe full --random-weights --repeat 8 --losses mse   # the full recipe on a GPU without ImageNet weights
 
 TRAIN is a folder of photos to train on (here ../shared/data/train/BSDS400); BENCH is a folder of benchmark
 sets (sub-folders such as Set5, Set14, BSD100) or of photos. Benchmark photos are crappified with the training
