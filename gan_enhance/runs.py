@@ -43,7 +43,8 @@ def check_run_folder(
     if restart and folder.exists():
         for name in (config_file, *outputs): (folder/name).unlink(missing_ok=True)
     if path.exists() and config.from_dict(json.loads(path.read_text())) != config:
-        raise ValueError(f"{folder} holds a run with another configuration ({path}): use another run name, or restart=True to start it over")
+        raise ValueError(f"{folder} holds a run with another configuration ({path}): use another folder, or start it over (restart=True; --restart with "
+                         "gan-enhance pretrain or gan; a run folder of gan-enhance run: delete it, or give another --out)")
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(config.to_dict(), indent=2))
 
 # %% ../nbs/04c_runs.ipynb #f7bfcf20
