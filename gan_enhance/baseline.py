@@ -21,7 +21,7 @@ from PIL import Image
 from .core import load_weights, ModelFileError
 from .files import atomic_path, file_digest, SETTINGS_FILE
 from .data import pair_items, pairs_crappifier
-from .generator import global_statistics, thumbnail, apply_colour, stats_transform
+from .generator import global_statistics, thumbnail, apply_colour, stats_transform, statistics_read_by
 from .inference import to_tensor, upscale
 
 # %% ../nbs/04d_baseline.ipynb #3cb02621
@@ -41,36 +41,37 @@ class GlobalStatsBaseline(Module):
     "Input images through the per-channel gain and offset a ridge regression predicts from their `global_statistics`"
     sees_whole = True  # `enhance_tensor` passes the whole photo: every tile gets the photo's transform
     def __init__(self,
-        weights:torch.Tensor, # (37, 6): the regression from the statistics (and 1) to 3 gains and 3 offsets
+        weights:torch.Tensor, # (S + 1, 6): the regression from the statistics (and 1) to 3 gains and 3 offsets (S: 74 'extended' or 36 'basic')
         size:int=128, # side of the photo's copy the statistics are taken on
         stats=imagenet_stats, # normalisation of the images it is given (a generator's)
     ):
-        self.size = size
+        self.size, self.statistics = size, statistics_read_by(weights)
         self.register_buffer('weights', weights.float())
         self.register_buffer('mean', torch.tensor(stats[0]).view(1, 3, 1, 1)); self.register_buffer('std', torch.tensor(stats[1]).view(1, 3, 1, 1))
 
     def transform(self, pixels:torch.Tensor)->torch.Tensor: # (N, 3, 4) for `apply_colour`
         "The colour transform of each whole photo in [0, 1]"
-        return stats_transform(global_statistics(thumbnail(pixels, self.size)), self.weights)
+        return stats_transform(global_statistics(thumbnail(pixels, self.size), self.statistics), self.weights)
 
     def forward(self, x, whole=None):
         to_pixels = lambda t: t.float() * self.std + self.mean
         return (apply_colour(self.transform(to_pixels(x if whole is None else whole)), to_pixels(x)) - self.mean) / self.std
 
 # %% ../nbs/04d_baseline.ipynb #f539bbaa
-def _training_samples(item, crappifier, draws:int, size:int)->tuple: # (statistics, best gain and offset), one row per draw
+def _training_samples(item, crappifier, draws:int, size:int, statistics:str)->tuple: # (statistics, best gain and offset), one row per draw
     "Small copies of a training pair's input (upscaled) and target, and of `draws` fresh degradations of its target"
     high = Image.open(item.hr_path).convert('RGB')
     pairs = [(Image.open(item.lr_path).convert('RGB'), high)] + [crappifier(high, f'baseline:{item.relpath}:{k}') for k in range(draws if crappifier else 0)]
     low = torch.cat([thumbnail(to_tensor(upscale(l, h.size)), size) for l, h in pairs])
     target = torch.cat([thumbnail(to_tensor(h), size) for _, h in pairs])
-    return global_statistics(low), colour_fit(low, target)
+    return global_statistics(low, statistics), colour_fit(low, target)
 
 def fit_global_baseline(
     pairs:Path|str, # a crappify output folder
     relpaths:list|None=None, # the training photos (None: all; leave out what will be scored)
     draws:int=3, # fresh degradations of each training photo, besides the one on disk (0: only that; needs the folder's crappify.json)
-    alpha:float=1.0, # ridge penalty, on standardised statistics
+    alpha:float=100.0, # ridge penalty, on standardised statistics (chosen on held-out BSDS400 photos: 100 for either kind)
+    statistics:str='extended', # the `global_statistics` it reads: 'extended' (74) or 'basic' (36)
     size:int=128, # side of the copies the statistics and fits are taken on
     progress:bool=True, # show a progress bar
 )->GlobalStatsBaseline:
@@ -79,12 +80,12 @@ def fit_global_baseline(
     if relpaths is not None: items = items[items.relpath.isin(set(relpaths))]
     if not len(items): raise ValueError(f"No training pairs in {pairs} to fit the global-statistics baseline on")
     crappifier = pairs_crappifier(pairs) if draws and (Path(pairs)/SETTINGS_FILE).exists() else None
-    rows = [_training_samples(item, crappifier, draws, size) for item in (progress_bar(list(items.itertuples()), leave=False) if progress else items.itertuples())]
+    rows = [_training_samples(item, crappifier, draws, size, statistics) for item in (progress_bar(list(items.itertuples()), leave=False) if progress else items.itertuples())]
     features, targets = (torch.cat(o).double() for o in zip(*rows))
     mean, std = features.mean(0), features.std(0).clamp_min(1e-6)
     standard = torch.cat([(features - mean) / std, torch.ones_like(features[:, :1])], 1)
     penalty = alpha * torch.eye(standard.shape[1], dtype=standard.dtype); penalty[-1, -1] = 0  # the intercept is not shrunk
-    solution = torch.linalg.solve(standard.T @ standard + penalty, standard.T @ targets)  # (37, 6) on standardised statistics
+    solution = torch.linalg.solve(standard.T @ standard + penalty, standard.T @ targets)  # (S + 1, 6) on standardised statistics
     weights = torch.cat([solution[:-1] / std[:, None], (solution[-1] - (mean / std) @ solution[:-1])[None]])  # on the raw statistics
     return GlobalStatsBaseline(weights, size)
 
@@ -99,9 +100,8 @@ def save_baseline(
 
 def _read_baseline(path:Path|str)->tuple: # (baseline, the notes saved with it)
     saved = load_weights(path, 'baseline file')
-    if not {'weights', 'size'} <= set(saved) or tuple(saved['weights'].shape) != (37, 6):
-        raise ModelFileError(f"{path} is not a global-statistics baseline file (save_baseline)")
-    return GlobalStatsBaseline(saved['weights'], saved['size']).eval(), saved.get('notes', {})
+    try: return GlobalStatsBaseline(saved['weights'], saved['size']).eval(), saved.get('notes', {})
+    except (KeyError, TypeError, AttributeError, ValueError): raise ModelFileError(f"{path} is not a global-statistics baseline file (save_baseline)") from None
 
 def load_baseline(
     path:Path|str, # a file from `save_baseline`
@@ -113,10 +113,11 @@ def baseline_inputs(
     pairs:Path|str, # a crappify output folder
     relpaths:list, # the training photos
     draws:int=3, # fresh degradations of each training photo
+    statistics:str='extended', # the `global_statistics` it reads
 )->dict: # what a baseline file records as `built_from`
     "What a baseline fitted on `relpaths` of `pairs` is built from: the pairs' crappify settings, the photos and the draws"
     settings = Path(pairs)/SETTINGS_FILE
-    return dict(pairs=file_digest(settings) if settings.exists() else None, photos=sorted(relpaths), draws=draws)
+    return dict(pairs=file_digest(settings) if settings.exists() else None, photos=sorted(relpaths), draws=draws, statistics=statistics)
 
 def saved_baseline(
     path:Path|str|None, # a baseline file, or None
@@ -133,8 +134,10 @@ def baseline_stage(
     path:Path|str, # the baseline file to write, e.g. models/baseline/baseline.pth
     relpaths:list, # the training photos (leave out the held-out ones)
     draws:int=3, # fresh degradations of each training photo (`fit_global_baseline`)
+    statistics:str='extended', # the `global_statistics` it reads
 )->Path:
     "Fit and save the baseline, unless `path` holds one fitted on the same pairs and photos (then it is kept)"
-    built_from = baseline_inputs(pairs, relpaths, draws)
-    if saved_baseline(path, built_from) is None: save_baseline(fit_global_baseline(pairs, relpaths, draws, progress=False), path, built_from=built_from)
+    built_from = baseline_inputs(pairs, relpaths, draws, statistics)
+    if saved_baseline(path, built_from) is None:
+        save_baseline(fit_global_baseline(pairs, relpaths, draws, statistics=statistics, progress=False), path, built_from=built_from)
     return Path(path)

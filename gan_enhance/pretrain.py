@@ -57,12 +57,12 @@ def global_prior(
     pairs:Path|str, # a crappify output folder
     config:PretrainConfig, # the run's configuration (its split)
     baseline:Path|str|None=None, # a baseline file to reuse when it was fitted on exactly these training photos (the main job's `models/baseline`)
-)->torch.Tensor: # (37, 6) weights for `GlobalColour.set_prior`
+)->torch.Tensor: # (S + 1, 6) weights for `GlobalColour.set_prior`, on the statistics the run's branch reads
     "The global-statistics baseline fitted on the run's training pairs (not its held-out ones), as the global branch's starting point"
     items, valid_idx = split_pairs(pair_items(pairs), config.valid_pct, config.seed)
     train = sorted(set(items.relpath) - set(items.relpath.iloc[valid_idx]))
-    saved = saved_baseline(baseline, baseline_inputs(pairs, train))
-    return (saved or fit_global_baseline(pairs, train, progress=False)).weights
+    saved = saved_baseline(baseline, baseline_inputs(pairs, train, statistics=config.global_stats))
+    return (saved or fit_global_baseline(pairs, train, statistics=config.global_stats, progress=False)).weights
 
 def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, baseline=None):
     "The run's learner with the data of one stage: built (and restored from `checkpoint`) the first time, given new data after"
