@@ -44,7 +44,7 @@ def benchmark_sets(bench:Path)->dict:
 
 def score_sets(sets:dict, models:dict, out:Path, preset:str, seed:int, n_show:int, **kwargs)->tuple:
     "Crappify each set with `preset` and `seed`, score the input and `models` on all of it, save its tables and crop grid"
-    summaries, breakdowns = [], []
+    summaries, breakdowns, paired = [], [], []
     for name, folder in sets.items():
         start = time.perf_counter()
         pairs = out/'pairs'/name
@@ -57,17 +57,24 @@ def score_sets(sets:dict, models:dict, out:Path, preset:str, seed:int, n_show:in
         summaries.append(summary.assign(set=name).reset_index().rename(columns={'index': 'model'}))
         breakdown = result.by_degradation()
         if len(breakdown): breakdowns.append(breakdown.assign(set=name))
+        if BASELINE_NAME in result.models: paired.append(result.against(BASELINE_NAME).assign(set=name).reset_index())
         print(f"[{name}] {len(result.per_image.relpath.unique())} photos scored in {time.perf_counter() - start:.0f} s", flush=True)
     table = pd.concat(summaries, ignore_index=True).set_index(['set', 'model'])
-    return table, (pd.concat(breakdowns) if breakdowns else pd.DataFrame())
+    return (table, pd.concat(breakdowns) if breakdowns else pd.DataFrame(),
+            pd.concat(paired, ignore_index=True).set_index(['set', 'model']) if paired else pd.DataFrame())
 
 
-def write_results(out:Path, title:str, table:pd.DataFrame, breakdown:pd.DataFrame, notes:list):
-    "Print the tables and write them to `out` (quality.md, summary.csv, by_degradation.csv)"
+def write_results(out:Path, title:str, table:pd.DataFrame, breakdown:pd.DataFrame, notes:list, paired:pd.DataFrame|None=None):
+    "Print the tables and write them to `out` (quality.md, summary.csv, by_degradation.csv, against_baseline.csv)"
     table.to_csv(out/'summary.csv')
     if len(breakdown): breakdown.to_csv(out/'by_degradation.csv')
     md = [f"# {title}", "", *notes, "", "## PSNR (dB) and SSIM per set; gain = mean per-image difference from the input", "",
           markdown_table(table, 3), ""]
+    if paired is not None and len(paired):
+        paired.to_csv(out/'against_baseline.csv')
+        md += [f"## Each model against `{BASELINE_NAME}`, photo by photo (PSNR, dB)", "",
+               "`difference`: mean per-photo PSNR difference; `interval`: half-width of its 95% interval (1.96 standard errors); "
+               "`better`: the share of photos where the model scores higher.", "", markdown_table(paired, 3), ""]
     if len(breakdown): md += ["## PSNR gain over the input by degradation", "", markdown_table(breakdown, 2), ""]
     md += [f"Example crops at full resolution: {', '.join(p.name for p in sorted(out.glob('crops_*.png')))}"]
     (out/'quality.md').write_text('\n'.join(md) + '\n')
@@ -124,8 +131,8 @@ def gan_mode(args):
     if args.bench_seed == settings['pipeline']['seed']: sys.exit("--bench-seed must differ from the training seed")
     models = variants(run, args)
     pretrained, lpips_note = lpips_weights()
-    table, breakdown = score_sets(benchmark_sets(Path(args.bench)), models, out, preset, args.bench_seed, args.n_show, device=args.device,
-                                  pretrained=pretrained)
+    table, breakdown, paired = score_sets(benchmark_sets(Path(args.bench)), models, out, preset, args.bench_seed, args.n_show, device=args.device,
+                                          pretrained=pretrained)
     gans = {name: load_generator(run/'models'/name/'generator.pth')[1] for name in ('gan_mse', 'gan_feature') if (run/'models'/name/SELECTION_FILE).exists()}
     chosen = [f"{name}: step {c.step} of {pd.read_csv(run/'models'/name/SELECTION_FILE).step.max()} ({c.chosen})" for name, c in gans.items()]
     stages = pd.DataFrame(settings['stages'])
@@ -135,14 +142,14 @@ def gan_mode(args):
              "Pretraining: " + ', '.join(f"{loss} {c['frozen_epochs']} frozen + {c['unfrozen_epochs']} epochs per size {c['sizes']}, each photo "
                                          f"{c['repeat']}x per epoch, {'ImageNet' if c['pretrained'] else 'random'} weights" for loss, c in settings['pretrain'].items())
              + "; global branch: "
-             + ', '.join(f"{loss} {c.get('global_branch', 'none')}" for loss, c in settings['pretrain'].items()) + ".", "",
+             + ', '.join(f"{loss} {c.get('global_branch', 'none')} ({c.get('global_stats', 'basic')} statistics)" for loss, c in settings['pretrain'].items()) + ".", "",
              f"`{BASELINE_NAME}`: the baseline every model must beat (a per-photo colour gain and offset from the input's global statistics, a ridge "
              "regression fitted on the run's training photos). `detail mean`: the output's fine-detail energy over the target's (1 = as detailed).", "",
              "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min.", "", lpips_note,
              "`NAME raw`: the raw weights where NAME uses their EMA; `NAME last`: the GAN's last weights where NAME is the checkpoint chosen on "
              "the training photos' held-out split; `gan_mse LOSS`: the GAN stage again with another adversarial loss.", "",
              "GAN checkpoints chosen: " + ('; '.join(chosen) or 'none')]
-    write_results(out, 'Quality benchmark: held-out real photos', table, breakdown, notes)
+    write_results(out, 'Quality benchmark: held-out real photos', table, breakdown, notes, paired)
 
 
 def x4_mode(args):
@@ -154,7 +161,7 @@ def x4_mode(args):
     start = time.perf_counter()
     pretrain_generator(pairs, config, out/'gen_mse_x4', device=args.device)
     minutes = (time.perf_counter() - start) / 60
-    table, _ = score_sets(benchmark_sets(Path(args.bench)), {'gen_mse_x4': out/'gen_mse_x4'}, out, 'x4', args.bench_seed, args.n_show,
+    table, *_ = score_sets(benchmark_sets(Path(args.bench)), {'gen_mse_x4': out/'gen_mse_x4'}, out, 'x4', args.bench_seed, args.n_show,
                           y_channel=True, crop=4, device=args.device)
     rows = [dict(set=s, model=m, **{'psnr mean': p, 'ssim mean': q}) for s, refs in PUBLISHED_X4.items() if s in table.index.get_level_values(0)
             for m, (p, q) in refs.items()]

@@ -167,6 +167,17 @@ class Evaluation:
         stats['images'] = self.per_image.groupby('model', sort=False).size()
         return stats.loc[self.models]
 
+    def against(self,
+        reference:str=BASELINE_NAME, # the model every other is compared with, image by image (e.g. the baseline)
+        metric:str='psnr', # a metric in `per_image`
+    )->pd.DataFrame: # per model: mean difference, half-width of its 95% interval, share of images where it does better, images
+        "Each model against `reference` on the same images: the mean per-image difference in `metric` (a fall for MSE and LPIPS) with its 95% interval"
+        if reference not in self.models: raise ValueError(f"{reference!r} was not scored here (scored: {', '.join(self.models)})")
+        gain = self.gain(metric)
+        better = gain.drop(columns=[INPUT, reference]).sub(gain[reference], axis=0)
+        return pd.DataFrame({'difference': better.mean(), 'interval': 1.96 * better.std() / np.sqrt(better.count()),
+                             'better': (better > 0).mean(), 'images': better.count()}).rename_axis('model')
+
     def by_degradation(self, metric:str='psnr')->pd.DataFrame:
         "Mean gain over the input in `metric`, per model, by JPEG quality, downscale, contrast and brightness factor, and whether text or dithering was applied"
         gain = self.gain(metric).drop(columns=INPUT)
