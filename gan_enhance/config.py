@@ -30,6 +30,7 @@ class Config:
     ranges = {}  # {field: (lowest, highest)} allowed, both included; a tuple field is checked item by item
     choices = {}  # {field: allowed values} of fields that take one of a few names
     lengths = {}  # {tuple field: its number of values, or the name of the field it needs a value for each item of (more are unused)}
+    written_before = {}  # {field: value} that a saved configuration without the field meant (it was written before the field, when that was the only way)
     def __post_init__(self):
         for field in dataclasses.fields(self): _check_kind(field, getattr(self, field.name))
         for name, n in self.lengths.items():
@@ -47,7 +48,7 @@ class Config:
     def from_dict(cls, d:dict):
         "An instance from `to_dict`'s output (unknown keys are ignored)"
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names})
+        return cls(**{**cls.written_before, **{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names}})
     def replace(self, **changes): return dataclasses.replace(self, **changes)
 
 def field_docs(
@@ -87,6 +88,7 @@ class PretrainConfig(TrainingConfig):
                                              lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10), pct_start=(0, 1), weight_decay=(0, 10), global_size=(8, 1024))}
     choices = dict(loss=('mse', 'feature'), global_branch=('gain', 'matrix', 'none'), global_stats=('extended', 'basic'))
     lengths = dict(batch_sizes='sizes', unfrozen_lrs=2)
+    written_before = dict(global_stats='basic')  # a run folder's config.json from before the 74 statistics: its branch read 36
     def __post_init__(self):
         super().__post_init__()
         if not self.sizes or self.frozen_epochs + self.unfrozen_epochs == 0:
