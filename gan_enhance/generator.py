@@ -154,7 +154,7 @@ def global_statistics(
     if kind == 'basic': return basic
     bins = (channels[:, 3] * HISTOGRAM_BINS).floor().clamp(0, HISTOGRAM_BINS - 1)
     histogram = (bins[..., None] == torch.arange(HISTOGRAM_BINS, device=x.device)).float().mean(1)
-    grey = x.mean(1)
+    grey = channels[:, 3].view(x.shape[0], *x.shape[2:])
     edges = ((grey[:, 1:, 1:] - grey[:, :-1, 1:]) ** 2 + (grey[:, 1:, 1:] - grey[:, 1:, :-1]) ** 2).sqrt().flatten(1)
     saturation = (x.amax(1) - x.amin(1)).flatten(1)
     return torch.cat([basic, _quantiles(channels, TAIL_QUANTILES), histogram, edges.mean(1, keepdim=True), _quantiles(edges, (0.5, 0.9, 0.99)),
