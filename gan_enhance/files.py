@@ -7,13 +7,24 @@ Docs: https://gan-enhance.github.io/gan_enhance/files.html.md"""
 # %% auto #0
 __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FILE', 'CONFIG_FILE', 'GAN_CONFIG_FILE',
            'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'INPUTS_FILE', 'SETTINGS_FILE', 'MANIFEST_FILE',
-           'OUTPUT_RECORD', 'generator_file', 'critic_folder', 'RunFolder', 'file_digest', 'atomic_path',
-           'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs']
+           'OUTPUT_RECORD', 'scratch_folder', 'generator_file', 'critic_folder', 'RunFolder', 'file_digest',
+           'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
 import hashlib, json, os, re, threading
 from contextlib import contextmanager
 from pathlib import Path
+
+# %% ../nbs/00a_files.ipynb #8838cb91
+import atexit, shutil, tempfile
+
+def scratch_folder(
+    prefix:str='gan_enhance_', # start of the folder's name
+)->Path:
+    "A new empty temporary folder, removed when this process exits"
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
 # %% ../nbs/00a_files.ipynb #ba2699fa
 GENERATOR_FILE = 'generator.pth'  # a generator: its configuration and weights (`save_generator`)

@@ -8,13 +8,14 @@ Docs: https://gan-enhance.github.io/gan_enhance/workspace.html.md"""
 __all__ = ['PHOTOS_ENV', 'KAGGLE_INPUT', 'HOME_ENV', 'find_photos', 'sample_pairs', 'in_test', 'project_root', 'Workspace']
 
 # %% ../nbs/02b_workspace.ipynb #620f0c53
-import os, tempfile
+import os
 from pathlib import Path
 
 from fastcore.basics import ifnone
 
 from .core import sample_photos
 from .crappify import crappify_folder
+from .files import scratch_folder
 
 # %% ../nbs/02b_workspace.ipynb #16c1f214
 PHOTOS_ENV = 'GAN_ENHANCE_PHOTOS'
@@ -73,7 +74,7 @@ class Workspace:
         tiny:bool|None=None, # make missing inputs tiny instead of failing (None: only under nbdev-test)
     ):
         self.tiny = in_test() if tiny is None else tiny
-        if root is None: root = Path(tempfile.mkdtemp(prefix='gan_enhance_')) if self.tiny else project_root()
+        if root is None: root = scratch_folder() if self.tiny else project_root()
         self.root = Path(root)
         self.data, self.models = self.root/'data', self.root/'models'
 
