@@ -18,7 +18,7 @@ from fastcore.script import anno_parser
 
 from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, show_value
 from .files import check_ours, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, critic_folder
-from .config import RECIPES, field_docs, recipe as named_recipe
+from .config import RECIPES, LOSS_CHANGES, field_docs, recipe as named_recipe
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(
@@ -192,6 +192,7 @@ def add_recipe_options(
     parser:argparse.ArgumentParser, # a subcommand's parser
     recipes:dict, # {name: configuration dataclass}, with 'full' and 'quick'
     skip:tuple=('recipe', 'loss'), # fields the subcommand sets itself
+    loss_changes:dict|None=None, # {(recipe, loss): changes}: values a recipe takes for one loss only (pretraining's `LOSS_CHANGES`)
 ):
     "One `--field` option per configuration field, defaulting to the chosen recipe's value; the help shows the full, cpu and quick values"
     full, quick = recipes['full'], recipes['quick']
@@ -202,7 +203,8 @@ def add_recipe_options(
         if field.name in skip: continue
         value = getattr(full, field.name) if getattr(full, field.name) is not None else getattr(quick, field.name)
         kind = type(value[0]) if isinstance(value, tuple) else type(value) if value is not None else int
-        help = f"{docs[field.name]} (" + '; '.join(f"{name}: {show_value(getattr(recipes[name], field.name))}" for name in shown) + ")"
+        own = lambda name: ''.join(f" ({loss} loss: {show_value(changes[field.name])})" for (r, loss), changes in (loss_changes or {}).items() if r == name and field.name in changes)
+        help = f"{docs[field.name]} (" + '; '.join(f"{name}: {show_value(getattr(recipes[name], field.name))}{own(name)}" for name in shown) + ")"
         flag = '--' + field.name.replace('_', '-')
         if kind is bool: group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help)
         elif isinstance(value, tuple): group.add_argument(flag, nargs='+', type=kind, default=None, help=help, metavar=kind.__name__.upper())
@@ -220,7 +222,7 @@ def parser_for(
     func, positional, recipes = COMMANDS[name]
     parser = anno_parser(func, prog=f'gan-enhance {name}', pos=positional)
     parser.add_argument('--debug', action='store_true', help=f"show the full traceback of an error (or set ${DEBUG_ENV})")
-    return add_recipe_options(parser, RECIPES[recipes]) if recipes else parser
+    return add_recipe_options(parser, RECIPES[recipes], loss_changes=LOSS_CHANGES if recipes == 'pretrain' else None) if recipes else parser
 
 def usage()->str:
     "The list of subcommands with their one-line descriptions"
