@@ -2,8 +2,8 @@
 
     python bench/train_speed.py                       # 128 px, batch 8, CPU
     python bench/train_speed.py --device cuda --amp   # on a GPU, with mixed precision
-    python bench/train_speed.py --size 96 --arch xresnet_tiny --residual --no-last-cross --channels-last   # the `cpu` recipe's MSE generator
-    python bench/train_speed.py --size 96 --arch resnet18 --residual --no-last-cross --channels-last   # its feature-loss generator
+    python bench/train_speed.py --size 96 --arch xresnet_small --residual --no-last-cross --channels-last   # the `cpu` recipe's MSE generator (xresnet_tiny: its feature-loss one)
+    python bench/train_speed.py --size 96 --arch resnet18 --residual --no-last-cross --channels-last   # ResNet-18, for comparison
 
 Both sides train the same U-Net (ResNet-34, weight norm, random weights), with the same loss and the same optimiser
 (torch's Adam; fastai drives it through OptimWrapper) on the same in-memory batches, without a validation set, so

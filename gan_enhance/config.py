@@ -203,7 +203,7 @@ RECIPES = {
                                 frozen_epochs=1, unfrozen_epochs=3, lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3,
                                 valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0,
                                 global_prior=False),  # a baseline fitted on 7 photos extrapolates badly (-3 dB on the held-out samples)
-        'cpu': PretrainConfig(recipe='cpu', arch='xresnet_tiny', pretrained=False, residual=True, last_cross=False, sizes=(96,), batch_sizes=(8,),
+        'cpu': PretrainConfig(recipe='cpu', arch='xresnet_small', pretrained=False, residual=True, last_cross=False, sizes=(96,), batch_sizes=(8,),
                               frozen_epochs=0, unfrozen_epochs=20, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, repeat=5, native_crops=True, flips=True,
                               online_crappify=True, num_workers=0),
         'tiny': PretrainConfig(recipe='tiny', arch='xresnet_tiny', pretrained=False, residual=True, sizes=(64,), batch_sizes=(4,), frozen_epochs=0, unfrozen_epochs=1,
@@ -232,7 +232,7 @@ def default_recipe()->str:
     import torch
     return 'full' if torch.cuda.is_available() else 'quick'
 
-LOSS_CHANGES = {('cpu', 'feature'): dict(arch='resnet18', repeat=1, unfrozen_epochs=5)}  # pretraining: on random VGG weights more feature-loss steps draw a checkerboard, not detail (see the recipe's notes)
+LOSS_CHANGES = {('cpu', 'feature'): dict(arch='xresnet_tiny', repeat=1, unfrozen_epochs=5)}  # pretraining: on random VGG weights more feature-loss steps draw a checkerboard, not detail (see the recipe's notes)
 
 RECIPE_ENV = 'GAN_ENHANCE_RECIPE'  # the recipe the stage notebooks use when this is set (e.g. `cpu` on a Kaggle CPU, `tiny` for a check in CI)
 

@@ -63,7 +63,8 @@ def imagenet_state_dict(
     return torch.load(path, map_location='cpu', weights_only=True)
 
 # %% ../nbs/04_generator.ipynb #bb121a34
-SMALL_ARCHS = {'xresnet_tiny': partial(XResNet, ResBlock, 1, [1, 1, 1, 1], widen=0.25, stem_szs=(16, 16, 64))}  # no ImageNet weights
+SMALL_ARCHS = {'xresnet_tiny': partial(XResNet, ResBlock, 1, [1, 1, 1, 1], widen=0.25, stem_szs=(16, 16, 64)),  # no ImageNet weights
+               'xresnet_small': partial(XResNet, ResBlock, 1, [1, 1, 1, 1], widen=0.5, stem_szs=(16, 32, 64))}
 
 def backbone_meta(arch:str)->dict:
     "fastai's metadata (cut, splitter) for the torchvision model `arch`, or for one of the `SMALL_ARCHS`"
@@ -99,7 +100,7 @@ class ResidualGenerator(Module):
     def forward(self, x): return x + self.scale * self.unet(x)
 
 def create_generator(
-    arch:str='resnet34', # torchvision backbone (or `xresnet_tiny`: tests, and the `cpu` recipe's MSE generator)
+    arch:str='resnet34', # torchvision backbone (or `xresnet_tiny`: tests, the `cpu` recipe's feature-loss generator; `xresnet_small`: its MSE generator)
     pretrained:bool=True, # ImageNet weights for the backbone (False: random weights)
     size:int=128, # training image size (the U-Net adapts to other sizes at inference)
     self_attention:bool=False, # self-attention in the decoder (SAGAN-style)
