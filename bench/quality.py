@@ -186,8 +186,8 @@ def main():
     parser.add_argument('--epochs', type=int, help="the generators' pretraining epochs (unfrozen_epochs; default: the recipe's)")
     parser.add_argument('--repeat', type=int, help="each training photo's crops per pretraining epoch (default: the recipe's; e.g. the `full` recipe, "
                         "made for Flickr30k's 28,600 training photos, on BSDS400's 360)")
-    parser.add_argument('--arch', help="both generators' backbone (default: the recipe's: in the cpu recipe xresnet_small for MSE, 6.3M parameters, and "
-                        "xresnet_tiny for the feature loss, 1.6M, about 3x the training steps per second of resnet18 on 2 CPU cores, data loading included)")
+    parser.add_argument('--arch', help="both generators' backbone (default: the recipe's: in the cpu recipe xresnet_small, 6.3M parameters, for both: the feature-loss "
+                        "generator starts from the MSE one; xresnet_tiny, 1.6M, has about 3x the training steps per second of resnet18 on 2 CPU cores, data loading included)")
     parser.add_argument('--random-weights', action='store_true', help="train from random weights where the recipe would load ImageNet's (the `full` recipe on a "
                         "machine without them: a measurement of the code path and its speed, not of the recipe's quality)")
     parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')

@@ -2,7 +2,7 @@
 
     python bench/train_speed.py                       # 128 px, batch 8, CPU
     python bench/train_speed.py --device cuda --amp   # on a GPU, with mixed precision
-    python bench/train_speed.py --size 96 --arch xresnet_small --residual --no-last-cross --channels-last   # the `cpu` recipe's MSE generator (xresnet_tiny: its feature-loss one)
+    python bench/train_speed.py --size 96 --arch xresnet_small --residual --no-last-cross --channels-last   # the `cpu` recipe's generators (xresnet_tiny: the tests')
     python bench/train_speed.py --size 96 --arch resnet18 --residual --no-last-cross --channels-last   # ResNet-18, for comparison
 
 Both sides train the same U-Net (ResNet-34, weight norm, random weights), with the same loss and the same optimiser

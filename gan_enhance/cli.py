@@ -174,7 +174,7 @@ def export(
 def run(
     photos:str=None, # folder of photos (default: scikit-image's sample photos, written to OUT/photos)
     out:str='data/run', # run folder: pairs, models, evaluation, plots, run.json and report.md/.html
-    recipe:str=None, # quick (the default on a CPU: the pipeline in minutes), cpu (a folder of a few hundred photos on a CPU: under an hour for 400), full (the default on a GPU: ImageNet weights, the seed's schedule) or tiny (seconds)
+    recipe:str=None, # quick (the default on a CPU: the pipeline in minutes), cpu (a folder of a few hundred photos on a CPU: about an hour for 400), full (the default on a GPU: ImageNet weights, the seed's schedule) or tiny (seconds)
     preset:str=None, # crappify preset: seed (the default), lesson7, x4 or a JSON file
     seed:int=42, # the run's seed: crappify, splits, crops, initialisation
     max_size:int=None, # cap on the photos' longer side when crappifying (default: 384 for quick, 512 for cpu, none for full)

@@ -86,7 +86,7 @@ class PretrainConfig(TrainingConfig):
     "Everything a generator pretraining run depends on; saved as `config.json` beside what the run writes"
     ranges = {**TrainingConfig.ranges, **dict(sizes=(32, 8192), batch_sizes=(1, 65536), frozen_epochs=(0, 1000000000), unfrozen_epochs=(0, 1000000000),
                                              lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10), pct_start=(0, 1), weight_decay=(0, 10), global_size=(8, 1024))}
-    choices = dict(loss=('mse', 'feature'), global_branch=('gain', 'matrix', 'none'), global_stats=('extended', 'basic'))
+    choices = dict(loss=('mse', 'feature'), global_branch=('gain', 'matrix', 'none'), global_stats=('extended', 'basic'), start_from=('none', 'mse', 'feature'))
     lengths = dict(batch_sizes='sizes', unfrozen_lrs=2)
     written_before = dict(global_stats='basic')  # a run folder's config.json from before the 74 statistics: its branch read 36
     def __post_init__(self):
@@ -94,6 +94,7 @@ class PretrainConfig(TrainingConfig):
         if not self.sizes or self.frozen_epochs + self.unfrozen_epochs == 0:
             raise ValueError(f"this run would train nothing (sizes {show_value(self.sizes)}, frozen-epochs {self.frozen_epochs}, unfrozen-epochs "
                              f"{self.unfrozen_epochs}): give at least one size and one epoch")
+        if self.start_from == self.loss: raise ValueError(f"start-from {self.start_from}: a generator cannot start from itself; use none or the other loss")
     def generator_config(self, **notes)->'GeneratorConfig':
         "What this run's generator file records: the fields the two configs share, the last training size, and `notes` (e.g. `built_from`)"
         return GeneratorConfig.from_dict({**self.to_dict(), 'size': self.sizes[-1], **notes})
@@ -107,6 +108,7 @@ class PretrainConfig(TrainingConfig):
     global_size:int=128 # side of the square copy of the whole photo that the global branch looks at
     global_stats:str='extended' # what the global branch reads: 'extended' (74 statistics; the baseline on them: +0.21 dB over 'basic' on held-out photos, `04d_baseline`) or 'basic' (36)
     global_prior:bool=True # start the global branch from the global-statistics baseline fitted on the training pairs (seconds), so it learns what that misses
+    start_from:str='none' # start from the weights of the run's generator pretrained with this loss ('mse': as ESRGAN starts its perceptual model from its PSNR one; 'none': new weights)
     sizes:tuple=(128, 256) # image sizes of the progressive-resizing stages
     batch_sizes:tuple=(32, 12) # batch size at each size
     frozen_epochs:int=2 # epochs with the backbone frozen, per size
@@ -232,7 +234,7 @@ def default_recipe()->str:
     import torch
     return 'full' if torch.cuda.is_available() else 'quick'
 
-LOSS_CHANGES = {('cpu', 'feature'): dict(arch='xresnet_tiny', repeat=1, unfrozen_epochs=5)}  # pretraining: on random VGG weights more feature-loss steps draw a checkerboard, not detail (see the recipe's notes)
+LOSS_CHANGES = {('cpu', 'feature'): dict(start_from='mse', repeat=1, unfrozen_epochs=5, unfrozen_lrs=(1e-4, 1e-4))}  # pretraining: the feature loss goes on from the MSE generator, briefly (on random VGG weights its steps draw a checkerboard, not detail; see the recipe's notes)
 
 RECIPE_ENV = 'GAN_ENHANCE_RECIPE'  # the recipe the stage notebooks use when this is set (e.g. `cpu` on a Kaggle CPU, `tiny` for a check in CI)
 

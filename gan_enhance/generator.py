@@ -100,7 +100,7 @@ class ResidualGenerator(Module):
     def forward(self, x): return x + self.scale * self.unet(x)
 
 def create_generator(
-    arch:str='resnet34', # torchvision backbone (or `xresnet_tiny`: tests, the `cpu` recipe's feature-loss generator; `xresnet_small`: its MSE generator)
+    arch:str='resnet34', # torchvision backbone (or `xresnet_tiny`: tests; `xresnet_small`: the `cpu` recipe's generators)
     pretrained:bool=True, # ImageNet weights for the backbone (False: random weights)
     size:int=128, # training image size (the U-Net adapts to other sizes at inference)
     self_attention:bool=False, # self-attention in the decoder (SAGAN-style)

@@ -120,6 +120,10 @@ def run_pipeline(
         warnings.warn("The full recipe on a CPU takes days: use a GPU, or --recipe quick to see the whole pipeline in minutes")
     if verbose: print(f"gan_enhance run: recipe {config.recipe}, device {device}, photos {photos} -> {run.path}")
     pretrain_configs = {loss: recipe('pretrain', config.recipe, loss=loss, seed=config.seed, **(pretrain_changes or {})) for loss in config.losses}
+    starts = {loss: c.start_from for loss, c in pretrain_configs.items() if c.start_from != 'none'}  # generators that start from another one
+    for loss, source in starts.items():
+        if source not in config.losses: raise ValueError(f"The {loss} generator starts from the {source} one (start-from {source}), which this run does not train "
+                                                         f"(losses: {', '.join(config.losses)}): train both, or start it from new weights (start-from none)")
     gan_config = recipe('gan', config.recipe, seed=config.seed, **(gan_changes or {}))
     manifest = stages('crappify', pairs/MANIFEST_FILE, crappify_folder, photos, pairs, preset=config.preset, seed=config.seed,
                       max_size=config.max_size, n_workers=n_workers)
@@ -128,7 +132,7 @@ def run_pipeline(
     held = held_out(items, *pretrain_configs.values(), gan_config)
     if not held: raise ValueError(f"No photo is held out by every stage ({len(items)} pairs): use more photos or a larger valid_pct")
     stages('baseline', run.baseline, baseline_stage, pairs, run.baseline, [r for r in items.relpath if r not in set(held)], checks_itself=True)  # the baseline every model must beat, fitted on the photos the stages train on
-    for loss, run_config in pretrain_configs.items():
+    for loss, run_config in sorted(pretrain_configs.items(), key=lambda item: item[0] in starts):  # a generator after the one it starts from
         stages(f'pretrain {loss}', run.generator(loss)/GENERATOR_FILE, pretrain_generator, pairs, run_config, run.generator(loss), device=device,
                baseline=run.baseline, checks_itself=True)  # the global branch starts from that baseline (not fitted again)
     for loss in config.losses:  # the critic and the GAN take ImageNet weights (or not) as the generator file records its pretraining had them
