@@ -77,6 +77,7 @@ def pretrain(
     loss:str='feature', # pretraining loss: mse, or feature (L1 + VGG-16 features + Gram matrices)
     recipe:str=None, # full (ImageNet weights, 128 then 256 px; the default on a GPU), cpu (a few hundred photos on a CPU), quick (the default on a CPU) or tiny
     restart:bool=False, # start over instead of resuming from the run folder's checkpoint
+    start:str=None, # the generator to start from where the recipe's start-from names one: its file or run folder (default: gen_<start-from> beside OUT)
     device:str=None, # cuda, cpu, cuda:1, ... (default: the GPU if there is one)
     **changes, # recipe fields to change (the recipe options below)
 )->int: # exit code
@@ -85,7 +86,7 @@ def pretrain(
     if loss not in ('mse', 'feature'): raise ValueError(f"Unknown loss {loss!r}: use mse or feature")
     config = named_recipe('pretrain', recipe, loss=loss, **changes)
     out = Path(out or f'models/gen_{loss}')
-    pretrain_generator(pairs, config, out, restart=restart, device=device)
+    pretrain_generator(pairs, config, out, restart=restart, device=device, start=start)
     print(f"Generator: {out/GENERATOR_FILE}  (history: {out/HISTORY_FILE})")
     return 0
 

@@ -117,9 +117,9 @@ def pretrain_generator(
     "Pretrain a generator on `pairs`: every stage of `config`, resuming from the run folder's checkpoint"
     folder = Path(folder)
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
-    check_run_folder(folder, config, restart)
     start = start_file(config, folder, start)
-    start_state = start_weights(config, start) if start else None  # checked before anything the folder holds is replaced
+    start_state = start_weights(config, start) if start else None  # checked before anything is written or replaced
+    check_run_folder(folder, config, restart)
     settings = Path(pairs)/SETTINGS_FILE  # the pairs' crappify settings and seed: another data set is another run
     built_from = dict(pairs=file_digest(settings) if settings.exists() else None, **({'start': file_digest(start)} if start else {}))  # and another start is another run
     refresh_outputs(folder, built_from, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE))
