@@ -17,7 +17,7 @@ from typing import Annotated
 from fastcore.script import anno_parser
 
 from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, show_value
-from .files import check_ours, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, critic_folder
+from .files import check_ours, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, generator_folder, critic_folder
 from .config import RECIPES, LOSS_CHANGES, field_docs, recipe as named_recipe
 
 # %% ../nbs/90_cli.ipynb #839576bd
@@ -85,7 +85,7 @@ def pretrain(
     from gan_enhance.pretrain import pretrain_generator
     if loss not in ('mse', 'feature'): raise ValueError(f"Unknown loss {loss!r}: use mse or feature")
     config = named_recipe('pretrain', recipe, loss=loss, **changes)
-    out = Path(out or f'models/gen_{loss}')
+    out = Path(out or generator_folder('models', loss))
     pretrain_generator(pairs, config, out, restart=restart, device=device, start=start)
     print(f"Generator: {out/GENERATOR_FILE}  (history: {out/HISTORY_FILE})")
     return 0

@@ -7,8 +7,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/files.html.md"""
 # %% auto #0
 __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FILE', 'CONFIG_FILE', 'GAN_CONFIG_FILE',
            'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'INPUTS_FILE', 'SETTINGS_FILE', 'MANIFEST_FILE',
-           'OUTPUT_RECORD', 'scratch_folder', 'generator_file', 'critic_folder', 'RunFolder', 'file_digest',
-           'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs']
+           'OUTPUT_RECORD', 'scratch_folder', 'generator_file', 'generator_folder', 'critic_folder', 'RunFolder',
+           'file_digest', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
 import hashlib, json, os, re, threading
@@ -50,6 +50,13 @@ def generator_file(
     if not path.is_file(): raise FileNotFoundError(f"Generator file not found: {path}")
     return path
 
+def generator_folder(
+    models:Path|str, # a folder of run folders, e.g. models/
+    loss:str, # the generator's pretraining loss
+)->Path:
+    "The pretraining run folder of the generator with `loss` in `models`: `models/gen_mse`"
+    return Path(models)/f'gen_{loss}'
+
 def critic_folder(
     generator:Path|str, # a generator file, or its run folder
 )->Path:
@@ -70,7 +77,7 @@ class RunFolder:
     plots = property(lambda self: self.path/'plots', doc="training curves")
     settings = property(lambda self: self.path/'run.json', doc="the run's settings, timings and provenance")
     report = property(lambda self: self.path/'report.md', doc="the one-page report (and report.html beside it)")
-    def generator(self, loss:str)->Path: return self.models/f'gen_{loss}'  # the pretraining run of the generator with `loss`
+    def generator(self, loss:str)->Path: return generator_folder(self.models, loss)  # the pretraining run of the generator with `loss`
     def critic(self, loss:str)->Path: return self.models/f'critic_{loss}'  # its critic's run (`critic_folder` of the generator's)
     def gan(self, loss:str)->Path: return self.models/f'gan_{loss}'  # its GAN run
     def predictions(self, loss:str)->Path: return self.path/'generated'/f'gen_{loss}'  # its outputs the critic is pretrained on

@@ -19,7 +19,7 @@ from fastai.torch_core import set_seed, rank_distrib
 
 from .config import PretrainConfig
 from .core import load_weights, pick_device
-from .files import file_digest, refresh_outputs, generator_file, GENERATOR_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE
+from .files import file_digest, refresh_outputs, generator_file, generator_folder, GENERATOR_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE
 from .baseline import fit_global_baseline, baseline_inputs, saved_baseline
 from .data import pairs_dataloaders, stage_dataloaders, pair_items, split_pairs
 from .generator import whole_size, create_generator, generator_splitter, FeatureLoss, pretraining_loss, save_generator, load_generator
@@ -73,7 +73,7 @@ def start_file(
     if config.start_from == 'none':
         if start is not None: raise ValueError(f"a generator to start from was given ({start}), but the configuration's start-from is none: set it to that generator's loss")
         return None
-    path = Path(start) if start is not None else Path(folder).parent/f'gen_{config.start_from}'
+    path = Path(start) if start is not None else generator_folder(Path(folder).parent, config.start_from)
     try: return generator_file(path)
     except FileNotFoundError: raise FileNotFoundError(
         f"{Path(folder).name} starts from the {config.start_from} generator (start-from {config.start_from}), and there is none at {path}: "
