@@ -140,7 +140,8 @@ def gan_mode(args):
              f"crappify preset `{preset}` seed {settings['pipeline']['seed']}); benchmark photos crappified with the same preset and seed "
              f"{args.bench_seed}, scored on RGB at full resolution.", "",
              "Pretraining: " + ', '.join(f"{loss} {c['frozen_epochs']} frozen + {c['unfrozen_epochs']} epochs per size {c['sizes']}, each photo "
-                                         f"{c['repeat']}x per epoch, {'ImageNet' if c['pretrained'] else 'random'} weights" for loss, c in settings['pretrain'].items())
+                                         f"{c['repeat']}x per epoch, {'ImageNet' if c['pretrained'] else 'random'} weights"
+                                         + (f", Gram weight {c.get('gram_weight', 5e3):g}" if loss == 'feature' else '') for loss, c in settings['pretrain'].items())
              + "; global branch: "
              + ', '.join(f"{loss} {c.get('global_branch', 'none')} ({c.get('global_stats', 'basic')} statistics)" for loss, c in settings['pretrain'].items()) + ".", "",
              f"`{BASELINE_NAME}`: the baseline every model must beat (a per-photo colour gain and offset from the input's global statistics, a ridge "

@@ -85,7 +85,8 @@ class TrainingConfig(Config):
 class PretrainConfig(TrainingConfig):
     "Everything a generator pretraining run depends on; saved as `config.json` beside what the run writes"
     ranges = {**TrainingConfig.ranges, **dict(sizes=(32, 8192), batch_sizes=(1, 65536), frozen_epochs=(0, 1000000000), unfrozen_epochs=(0, 1000000000),
-                                             lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10), pct_start=(0, 1), weight_decay=(0, 10), global_size=(8, 1024))}
+                                             lr=(1e-9, 10), unfrozen_lrs=(1e-12, 10), pct_start=(0, 1), weight_decay=(0, 10), global_size=(8, 1024),
+                                             gram_weight=(0, 1e12))}
     choices = dict(loss=('mse', 'feature'), global_branch=('gain', 'matrix', 'none'), global_stats=('extended', 'basic'), start_from=('none', 'mse', 'feature'))
     lengths = dict(batch_sizes='sizes', unfrozen_lrs=2)
     written_before = dict(global_stats='basic')  # a run folder's config.json from before the 74 statistics: its branch read 36
@@ -109,6 +110,7 @@ class PretrainConfig(TrainingConfig):
     global_stats:str='extended' # what the global branch reads: 'extended' (74 statistics; the baseline on them: +0.21 dB over 'basic' on held-out photos, `04d_baseline`) or 'basic' (36)
     global_prior:bool=True # start the global branch from the global-statistics baseline fitted on the training pairs (seconds), so it learns what that misses
     start_from:str='none' # start from the weights of the run's generator pretrained with this loss ('mse': as ESRGAN starts its perceptual model from its PSNR one; 'none': new weights)
+    gram_weight:float=5e3 # the feature loss' Gram-matrix (style) term: a layer's Gram L1 counts its weight squared times this (the fastai course's 5e3; 0: none)
     sizes:tuple=(128, 256) # image sizes of the progressive-resizing stages
     batch_sizes:tuple=(32, 12) # batch size at each size
     frozen_epochs:int=2 # epochs with the backbone frozen, per size
@@ -122,7 +124,7 @@ class PretrainConfig(TrainingConfig):
 @dataclass(frozen=True)
 class GeneratorConfig(Config):
     "What a generator file records: the architecture `create_generator` rebuilds, and where its weights came from"
-    ranges = dict(size=(32, 2048), global_size=(8, 1024))
+    ranges = dict(size=(32, 2048), global_size=(8, 1024), gram_weight=(0, 1e12))
     choices = dict(global_branch=('none', 'gain', 'matrix'), global_stats=('basic', 'extended'))
     architecture = ('arch', 'size', 'self_attention', 'residual', 'y_range', 'blur', 'last_cross', 'global_branch', 'global_size', 'global_stats')  # `create_generator`'s arguments
     def __post_init__(self):
@@ -140,6 +142,7 @@ class GeneratorConfig(Config):
     global_size:int=128 # side of the whole photo's copy the global branch looks at
     global_stats:str='basic' # the statistics the global branch reads: 'extended' or 'basic' (a file that names none was written before 'extended')
     loss:str|None=None # the pretraining loss, 'mse' or 'feature', which the GAN stage goes on with (None: not recorded)
+    gram_weight:float=5e3 # the feature loss' Gram term weight in pretraining, which the GAN stage goes on with (a file that names none was written with 5e3)
     pretrained:bool=True # ImageNet weights in pretraining (the backbone's, and VGG's in the feature loss)
     recipe:str|None=None # the recipe of the run that wrote the file
     ema_decay:float=0.0 # decay of the weights' EMA kept beside them (0: none)
@@ -234,7 +237,7 @@ def default_recipe()->str:
     import torch
     return 'full' if torch.cuda.is_available() else 'quick'
 
-LOSS_CHANGES = {('cpu', 'feature'): dict(start_from='mse', repeat=1, unfrozen_epochs=5, unfrozen_lrs=(1e-4, 1e-4))}  # pretraining: the feature loss goes on from the MSE generator, briefly (on random VGG weights its steps draw a checkerboard, not detail; see the recipe's notes)
+LOSS_CHANGES = {('cpu', 'feature'): dict(start_from='mse', repeat=1, unfrozen_epochs=5, unfrozen_lrs=(1e-4, 1e-4), gram_weight=0.0)}  # pretraining: the feature loss goes on from the MSE generator, briefly and without its Gram term (on random VGG weights the Gram term draws a checkerboard, not detail; see the recipe's notes)
 
 RECIPE_ENV = 'GAN_ENHANCE_RECIPE'  # the recipe the stage notebooks use when this is set (e.g. `cpu` on a Kaggle CPU, `tiny` for a check in CI)
 

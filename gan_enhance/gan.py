@@ -265,8 +265,8 @@ def generator_loss_for(
     config:GeneratorConfig, # a generator file's configuration
     pretrained:bool|None=None, # ImageNet weights for the feature loss' VGG (None: as the generator's pretraining had them)
 ):
-    "The pretraining loss a generator file records, with VGG weights as its pretraining had them"
-    return pretraining_loss(recorded_loss(config), config.pretrained if pretrained is None else pretrained)
+    "The pretraining loss a generator file records, with VGG weights and Gram term as its pretraining had them"
+    return pretraining_loss(recorded_loss(config), config.pretrained if pretrained is None else pretrained, config.gram_weight)
 
 def train_gan(
     pairs:Path|str, # a crappify output folder

@@ -319,10 +319,11 @@ LOSSES = ('mse', 'feature')  # the pretraining losses, by name
 def pretraining_loss(
     name:str, # 'mse' (fastai's `MSELossFlat`) or 'feature' (`FeatureLoss`)
     pretrained:bool=True, # ImageNet weights for the feature loss' VGG-16
+    gram_weight:float=5e3, # the feature loss' Gram term weight (`FeatureLoss`; 0: none)
 )->nn.Module:
     "The pretraining loss called `name`"
     if name == 'mse': return MSELossFlat()
-    if name == 'feature': return FeatureLoss(pretrained=pretrained)
+    if name == 'feature': return FeatureLoss(pretrained=pretrained, gram_weight=gram_weight)
     raise ValueError(f"Unknown loss {name!r}: use {' or '.join(LOSSES)}")
 
 # %% ../nbs/04_generator.ipynb #2de05ae1

@@ -37,7 +37,7 @@ def generator_learner(
     size = dls.one_batch()[0].shape[-1]
     model = model or create_generator(config.arch, config.pretrained, size, config.self_attention, config.residual, last_cross=config.last_cross,
                                      global_branch=config.global_branch, global_size=config.global_size)
-    loss = pretraining_loss(config.loss, config.pretrained)
+    loss = pretraining_loss(config.loss, config.pretrained, config.gram_weight)
     metrics = [psnr_metric(), ssim_metric()] + (LossMetrics(FeatureLoss.parts) if config.loss == 'feature' else [])
     learn = Learner(dls, model, loss_func=loss, metrics=metrics, splitter=generator_splitter(config.arch), wd=config.weight_decay, **kwargs)
     if config.mixed_precision and torch.device(dls.device).type == 'cuda': learn.to_channelslast()
