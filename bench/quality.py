@@ -20,7 +20,7 @@ import pandas as pd
 
 from gan_enhance.baseline import BASELINE_NAME, load_baseline
 from gan_enhance.core import photo_files, WeightsUnavailable
-from gan_enhance.config import recipe
+from gan_enhance.config import recipe, GRAM_WEIGHT
 from gan_enhance.crappify import crappify_folder
 from gan_enhance.evaluate import evaluate, INPUT
 from gan_enhance.gan import train_gan
@@ -141,7 +141,7 @@ def gan_mode(args):
              f"{args.bench_seed}, scored on RGB at full resolution.", "",
              "Pretraining: " + ', '.join(f"{loss} {c['frozen_epochs']} frozen + {c['unfrozen_epochs']} epochs per size {c['sizes']}, each photo "
                                          f"{c['repeat']}x per epoch, {'ImageNet' if c['pretrained'] else 'random'} weights"
-                                         + (f", Gram weight {c.get('gram_weight', 5e3):g}" if loss == 'feature' else '') for loss, c in settings['pretrain'].items())
+                                         + (f", Gram weight {c.get('gram_weight', GRAM_WEIGHT):g}" if loss == 'feature' else '') for loss, c in settings['pretrain'].items())
              + "; global branch: "
              + ', '.join(f"{loss} {c.get('global_branch', 'none')} ({c.get('global_stats', 'basic')} statistics)" for loss, c in settings['pretrain'].items()) + ".", "",
              f"`{BASELINE_NAME}`: the baseline every model must beat (a per-photo colour gain and offset from the input's global statistics, a ridge "

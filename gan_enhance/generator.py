@@ -31,7 +31,7 @@ from fastai.vision.models.xresnet import XResNet, ResBlock, xresnet18
 from fastai.vision.core import imagenet_stats
 from torchvision.models.vgg import make_layers, cfgs as vgg_configs
 
-from .config import GeneratorConfig, PretrainConfig
+from .config import GeneratorConfig, PretrainConfig, GRAM_WEIGHT
 from .core import load_weights, ModelFileError, WeightsUnavailable  # re-exported: their home is core, which the CLI imports without torch
 from .files import atomic_path, generator_file
 
@@ -287,7 +287,7 @@ class FeatureLoss(Module):
         pretrained:bool=True, # ImageNet weights for VGG-16 (False: random, for tests)
         pools:tuple=(2, 3, 4), # use the activations just before these max-pools (1-based)
         weights:tuple=(5.0, 15.0, 2.0), # weight of each layer's feature loss
-        gram_weight:float=5e3, # the Gram loss of a layer is weighted `weight**2 * gram_weight`
+        gram_weight:float=GRAM_WEIGHT, # the Gram loss of a layer is weighted `weight**2 * gram_weight` (0: no Gram matrices computed)
         download:bool|None=None, # allow downloading VGG's ImageNet weights
     ):
         self.vgg = vgg16_features(pretrained, download)
@@ -309,7 +309,7 @@ class FeatureLoss(Module):
         pixel = F.l1_loss(pred, target)
         features = sum(F.l1_loss(p, t) * w for p, t, w in zip(pred_features, target_features, self.weights))
         gram = sum(F.l1_loss(gram_matrix(p), gram_matrix(t)) * w ** 2 * self.gram_weight
-                   for p, t, w in zip(pred_features, target_features, self.weights))
+                   for p, t, w in zip(pred_features, target_features, self.weights)) if self.gram_weight else pixel.new_zeros(())
         self.pixel, self.features, self.gram = pixel.detach(), features.detach(), gram.detach()
         return pixel + features + gram
 
@@ -319,7 +319,7 @@ LOSSES = ('mse', 'feature')  # the pretraining losses, by name
 def pretraining_loss(
     name:str, # 'mse' (fastai's `MSELossFlat`) or 'feature' (`FeatureLoss`)
     pretrained:bool=True, # ImageNet weights for the feature loss' VGG-16
-    gram_weight:float=5e3, # the feature loss' Gram term weight (`FeatureLoss`; 0: none)
+    gram_weight:float=GRAM_WEIGHT, # the feature loss' Gram term weight (`FeatureLoss`; 0: none)
 )->nn.Module:
     "The pretraining loss called `name`"
     if name == 'mse': return MSELossFlat()
