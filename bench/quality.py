@@ -25,7 +25,7 @@ from gan_enhance.crappify import crappify_folder
 from gan_enhance.evaluate import evaluate, INPUT
 from gan_enhance.gan import train_gan
 from gan_enhance.files import BASELINE_FILE, CRITIC_FILE, LAST_GENERATOR_FILE, SELECTION_FILE, critic_folder
-from gan_enhance.generator import load_generator
+from gan_enhance.generator import load_generator, GlobalGenerator, ColourOnly
 from gan_enhance.metrics import lpips_model
 from gan_enhance.pipeline import run_pipeline
 from gan_enhance.report import markdown_table
@@ -97,7 +97,7 @@ def pretrain_changes(args)->dict:
 
 
 def variants(run:Path, args)->dict:
-    "{name: model}: the global-statistics baseline, every model, and the options issue 13 compares (raw against EMA weights, the last GAN weights against the chosen ones, other GAN losses)"
+    "{name: model}: the global-statistics baseline, every model, and the options issue 13 compares (raw against EMA weights, the last GAN weights against the chosen ones, each global branch alone, other GAN losses)"
     baseline = run/'models'/'baseline'/BASELINE_FILE
     models = {BASELINE_NAME: load_baseline(baseline)} if baseline.exists() else {}
     for name in MODELS:
@@ -105,6 +105,7 @@ def variants(run:Path, args)->dict:
         if not path.exists(): continue
         models[name] = path
         if args.compare: models[f'{name} raw'] = load_generator(path, ema=False)[0]
+        if args.compare and isinstance(generator := load_generator(path)[0], GlobalGenerator): models[f'{name} colour'] = ColourOnly(generator)
         if args.compare and (run/'models'/name/LAST_GENERATOR_FILE).exists(): models[f'{name} last'] = run/'models'/name/LAST_GENERATOR_FILE
     for loss in args.gan_losses or []:
         folder = run/'models'/f'gan_mse_{loss}'
@@ -148,7 +149,7 @@ def gan_mode(args):
              "regression fitted on the run's training photos). `detail mean`: the output's fine-detail energy over the target's (1 = as detailed).", "",
              "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min.", "", lpips_note,
              "`NAME raw`: the raw weights where NAME uses their EMA; `NAME last`: the GAN's last weights where NAME is the checkpoint chosen on "
-             "the training photos' held-out split; `gan_mse LOSS`: the GAN stage again with another adversarial loss.", "",
+             "the training photos' held-out split; `NAME colour`: NAME's global branch alone (its colour transform without the local repair); `gan_mse LOSS`: the GAN stage again with another adversarial loss.", "",
              "GAN checkpoints chosen: " + ('; '.join(chosen) or 'none')]
     write_results(out, 'Quality benchmark: held-out real photos', table, breakdown, notes, paired)
 
@@ -193,7 +194,7 @@ def main():
                         "machine without them: a measurement of the code path and its speed, not of the recipe's quality)")
     parser.add_argument('--n-show', type=int, default=4, help='photos per set in the example grids')
     parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')
-    parser.add_argument('--compare', action='store_true', help='gan mode: also score each model\'s raw weights and the GANs\' last weights')
+    parser.add_argument('--compare', action='store_true', help='gan mode: also score each model\'s raw weights, its global branch alone and the GANs\' last weights')
     parser.add_argument('--losses', nargs='+', help="gan mode: the generators to train (default: the pipeline's, mse and feature)")
     parser.add_argument('--gan-losses', nargs='*', help='gan mode: also GAN-train the MSE generator with these losses (wgan, wgan-gp, ragan)')
     args = parser.parse_args()

@@ -8,8 +8,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 __all__ = ['OFFLINE_ENV', 'SMALL_ARCHS', 'QUANTILES', 'TAIL_QUANTILES', 'HISTOGRAM_BINS', 'STATISTICS', 'LOSSES', 'weights_path',
            'imagenet_state_dict', 'backbone_meta', 'create_backbone', 'zero_last_conv', 'ResidualGenerator',
            'create_generator', 'generator_splitter', 'global_statistics', 'thumbnail', 'apply_colour',
-           'stats_transform', 'identity_prior', 'statistics_read_by', 'GlobalColour', 'GlobalGenerator', 'whole_size',
-           'gram_matrix', 'vgg16_features', 'FeatureLoss', 'pretraining_loss', 'read_generator_config',
+           'stats_transform', 'identity_prior', 'statistics_read_by', 'GlobalColour', 'GlobalGenerator', 'ColourOnly',
+           'whole_size', 'gram_matrix', 'vgg16_features', 'FeatureLoss', 'pretraining_loss', 'read_generator_config',
            'save_generator', 'load_generator']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
@@ -255,6 +255,12 @@ class GlobalGenerator(Module):
         x:torch.Tensor, # (N, 3, H, W): crops or tiles of photos, or whole photos
         whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
     ): return self.local(apply_colour(self.colour(x if whole is None else whole), x))
+
+class ColourOnly(Module):
+    "A `GlobalGenerator`'s colour transform of the whole photo without its local repair: what its global branch does on its own"
+    sees_whole = True  # `enhance_tensor` passes the whole photo beside each tile
+    def __init__(self, generator:GlobalGenerator): self.colour = generator.colour
+    def forward(self, x, whole=None): return apply_colour(self.colour(x if whole is None else whole), x)
 
 def whole_size(
     config:GeneratorConfig|PretrainConfig, # a generator file's (or a pretraining run's) configuration
