@@ -105,7 +105,7 @@ def variants(run:Path, args)->dict:
         if not path.exists(): continue
         models[name] = path
         if args.compare: models[f'{name} raw'] = load_generator(path, ema=False)[0]
-        if args.compare and isinstance(generator := load_generator(path)[0], GlobalGenerator): models[f'{name} colour'] = ColourOnly(generator)
+        if args.compare and isinstance(models[f'{name} raw'], GlobalGenerator): models[f'{name} colour'] = ColourOnly(load_generator(path)[0])  # the weights used (EMA)
         if args.compare and (run/'models'/name/LAST_GENERATOR_FILE).exists(): models[f'{name} last'] = run/'models'/name/LAST_GENERATOR_FILE
     for loss in args.gan_losses or []:
         folder = run/'models'/f'gan_mse_{loss}'

@@ -259,8 +259,14 @@ class GlobalGenerator(Module):
 class ColourOnly(Module):
     "A `GlobalGenerator`'s colour transform of the whole photo without its local repair: what its global branch does on its own"
     sees_whole = True  # `enhance_tensor` passes the whole photo beside each tile
-    def __init__(self, generator:GlobalGenerator): self.colour = generator.colour
-    def forward(self, x, whole=None): return apply_colour(self.colour(x if whole is None else whole), x)
+    def __init__(self,
+        generator:GlobalGenerator, # a generator with a global branch (its `colour` is shared, not copied)
+    ): self.colour = generator.colour
+
+    def forward(self,
+        x:torch.Tensor, # (N, 3, H, W): crops or tiles of photos, or whole photos
+        whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
+    ): return apply_colour(self.colour(x if whole is None else whole), x)
 
 def whole_size(
     config:GeneratorConfig|PretrainConfig, # a generator file's (or a pretraining run's) configuration
