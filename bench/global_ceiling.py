@@ -25,10 +25,9 @@ from sklearn.linear_model import Ridge
 from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
-from gan_enhance.baseline import colour_fit
+from gan_enhance.baseline import colour_sample
 from gan_enhance.core import photo_files
 from gan_enhance.crappify import Crappifier
-from gan_enhance.generator import global_statistics, thumbnail
 from gan_enhance.inference import to_tensor, upscale
 
 
@@ -38,8 +37,8 @@ def draw(item:tuple, crappifier:Crappifier, full:bool)->dict:
     high = Image.open(path).convert('RGB')
     low, high = crappifier(high, f'ceiling:{path.name}:{k}')
     low, high = to_tensor(upscale(low, high.size)), to_tensor(high)
-    small = thumbnail(low, 128)
-    out = dict(photo=path.name, stats=global_statistics(small)[0].numpy(), fit=colour_fit(small, thumbnail(high, 128))[0].numpy())
+    stats, fit = colour_sample(low, high)
+    out = dict(photo=path.name, stats=stats[0].numpy(), fit=fit[0].numpy())
     return {**out, **(dict(low=low[0].numpy(), high=high[0].numpy()) if full else {})}
 
 

@@ -240,6 +240,13 @@ class GlobalColour(Module):
         offset = ((pixel[..., :3] @ mean[..., None])[..., 0] + pixel[..., 3] - mean) / std
         return torch.cat([matrix, offset[..., None]], 2)
 
+    def recolour(self,
+        x:torch.Tensor, # (N, 3, H, W): crops or tiles of photos, or whole photos (normalised)
+        whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
+    )->torch.Tensor:
+        "`x` through the colour transform its whole photo calls for"
+        return apply_colour(self(x if whole is None else whole), x)
+
 class GlobalGenerator(Module):
     "A generator that sees the whole photo: `GlobalColour`'s transform of the input, then the local generator's repair"
     sees_whole = True  # `enhance_tensor` passes the whole photo beside each tile
@@ -254,7 +261,7 @@ class GlobalGenerator(Module):
     def forward(self,
         x:torch.Tensor, # (N, 3, H, W): crops or tiles of photos, or whole photos
         whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
-    ): return self.local(apply_colour(self.colour(x if whole is None else whole), x))
+    ): return self.local(self.colour.recolour(x, whole))
 
 class ColourOnly(Module):
     "A `GlobalGenerator`'s colour transform of the whole photo without its local repair: what its global branch does on its own"
@@ -266,7 +273,7 @@ class ColourOnly(Module):
     def forward(self,
         x:torch.Tensor, # (N, 3, H, W): crops or tiles of photos, or whole photos
         whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
-    ): return apply_colour(self.colour(x if whole is None else whole), x)
+    ): return self.colour.recolour(x, whole)
 
 def whole_size(
     config:GeneratorConfig|PretrainConfig, # a generator file's (or a pretraining run's) configuration
