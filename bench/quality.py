@@ -3,6 +3,7 @@
     python bench/quality.py TRAIN BENCH                    # `gan-enhance run TRAIN --recipe cpu`, then every model on BENCH's sets
     python bench/quality.py TRAIN BENCH --run data/q/run   # score a finished run folder instead of training
     python bench/quality.py TRAIN BENCH --epochs 16        # the same with the generators pretrained for 16 epochs instead of the recipe's
+    python bench/quality.py TRAIN BENCH --run data/q/run --self-ensemble gen_mse   # also gen_mse's self-ensemble (`gen_mse x8`)
     python bench/quality.py TRAIN BENCH --mode x4          # the cpu recipe's MSE generator on x4 pairs, against bicubic on Set14 x4
     python bench/quality.py PHOTOS PHOTOS --recipe tiny    # the code path in seconds (what the tests run, on sample photos)
     python bench/quality.py TRAIN BENCH --recipe full --random-weights --repeat 8 --losses mse   # the full recipe on a GPU without ImageNet weights
@@ -26,6 +27,7 @@ from gan_enhance.evaluate import evaluate, INPUT
 from gan_enhance.gan import train_gan
 from gan_enhance.files import BASELINE_FILE, CRITIC_FILE, LAST_GENERATOR_FILE, SELECTION_FILE, critic_folder
 from gan_enhance.generator import load_generator, GlobalGenerator, ColourOnly
+from gan_enhance.inference import SelfEnsemble
 from gan_enhance.metrics import lpips_model
 from gan_enhance.pipeline import run_pipeline
 from gan_enhance.report import markdown_table
@@ -97,7 +99,7 @@ def pretrain_changes(args)->dict:
 
 
 def variants(run:Path, args)->dict:
-    "{name: model}: the global-statistics baseline, every model, and the options issue 13 compares (raw against EMA weights, the last GAN weights against the chosen ones, each global branch alone, other GAN losses)"
+    "{name: model}: the global-statistics baseline, every model, and the options issue 13 compares (raw against EMA weights, the last GAN weights against the chosen ones, each global branch alone, other GAN losses, self-ensembles)"
     baseline = run/'models'/'baseline'/BASELINE_FILE
     models = {BASELINE_NAME: load_baseline(baseline)} if baseline.exists() else {}
     for name in MODELS:
@@ -107,6 +109,7 @@ def variants(run:Path, args)->dict:
         if args.compare: models[f'{name} raw'] = load_generator(path, ema=False)[0]
         if args.compare and isinstance(models[f'{name} raw'], GlobalGenerator): models[f'{name} colour'] = ColourOnly(load_generator(path)[0])  # the weights used (EMA)
         if args.compare and (run/'models'/name/LAST_GENERATOR_FILE).exists(): models[f'{name} last'] = run/'models'/name/LAST_GENERATOR_FILE
+        if name in (args.self_ensemble or []): models[f'{name} x8'] = SelfEnsemble(load_generator(path)[0])
     for loss in args.gan_losses or []:
         folder = run/'models'/f'gan_mse_{loss}'
         start = time.perf_counter()
@@ -149,7 +152,7 @@ def gan_mode(args):
              "regression fitted on the run's training photos). `detail mean`: the output's fine-detail energy over the target's (1 = as detailed).", "",
              "Training wall time per stage (s):", "", markdown_table(stages, 1), "", f"Total {stages.seconds.sum() / 60:.1f} min.", "", lpips_note,
              "`NAME raw`: the raw weights where NAME uses their EMA; `NAME last`: the GAN's last weights where NAME is the checkpoint chosen on "
-             "the training photos' held-out split; `NAME colour`: NAME's global branch alone (its colour transform without the local repair); `gan_mse LOSS`: the GAN stage again with another adversarial loss.", "",
+             "the training photos' held-out split; `NAME colour`: NAME's global branch alone (its colour transform without the local repair); `gan_mse LOSS`: the GAN stage again with another adversarial loss; `NAME x8`: NAME's self-ensemble (the average of its outputs on the 8 flips and quarter turns of each photo).", "",
              "GAN checkpoints chosen: " + ('; '.join(chosen) or 'none')]
     write_results(out, 'Quality benchmark: held-out real photos', table, breakdown, notes, paired)
 
@@ -196,6 +199,7 @@ def main():
     parser.add_argument('--device', help='cuda, cpu, ... (default: the GPU if there is one)')
     parser.add_argument('--compare', action='store_true', help='gan mode: also score each model\'s raw weights, its global branch alone and the GANs\' last weights')
     parser.add_argument('--losses', nargs='+', help="gan mode: the generators to train (default: the pipeline's, mse and feature)")
+    parser.add_argument('--self-ensemble', nargs='*', choices=MODELS, help="gan mode: also score these models' self-ensembles (`NAME x8`: 8x their time)")
     parser.add_argument('--gan-losses', nargs='*', help='gan mode: also GAN-train the MSE generator with these losses (wgan, wgan-gp, ragan)')
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)

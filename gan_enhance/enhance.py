@@ -23,7 +23,7 @@ from fastprogress.fastprogress import progress_bar
 from .core import SkipImage, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS
 from .files import atomic_path, remove_partial_files, check_ours
 from .generator import load_generator, thumbnail
-from .inference import enhance_tensor, inference_model, to_tensor, to_image
+from .inference import enhance_tensor, inference_model, to_tensor, to_image, SelfEnsemble
 
 # %% ../nbs/13_enhance.ipynb #4a84bdeb
 _ALPHA_MODES = ('RGBA', 'RGBa', 'LA', 'La', 'PA')
@@ -111,6 +111,7 @@ class Enhancer:
         stats=imagenet_stats, # normalisation the generator was trained with
         progress:bool=False, # progress bar over the batches of tiles of each image
         max_pixels:int=MAX_PIXELS, # refuse inputs, and outputs, of more pixels (checked before decoding)
+        self_ensemble:bool=False, # average the generator's outputs on the 8 flips and quarter turns of each tile (`SelfEnsemble`): 8x the time
     ):
         if max_pixels < 1: raise ValueError(f"max_pixels must be at least 1 (got {max_pixels})")
         if tile_size % 32 or tile_size < 64: raise ValueError(f"tile_size must be a multiple of 32, at least 64 (got {tile_size})")
@@ -120,6 +121,7 @@ class Enhancer:
         self.device = pick_device(device)
         self.config = None  # a generator file's `GeneratorConfig`, when built from one
         if isinstance(generator, (str, Path)): generator, self.config = load_generator(generator)
+        if self_ensemble: generator = SelfEnsemble(generator)
         self.dtype = inference_dtype(self.device, dtype)
         self.model = inference_model(generator, self.device)
         self.scale, self.tile_size, self.overlap, self.batch_size, self.min_tile, self.max_pixels = scale, tile_size, overlap, batch_size, min_tile, max_pixels
@@ -183,7 +185,8 @@ class Enhancer:
         return join_image(to_image(enhanced), alpha, mode)
 
     def __repr__(self): return (f"Enhancer({self.config.arch if self.config else 'generator'}, {self.device}, {str(self.dtype).replace('torch.', '')}, "
-                                f"scale={self.scale}, tile_size={self.tile_size}, overlap={self.overlap}, batch_size={self.batch_size})")
+                                f"scale={self.scale}, tile_size={self.tile_size}, overlap={self.overlap}, batch_size={self.batch_size}"
+                                f"{', self_ensemble=True' if isinstance(self.model, SelfEnsemble) else ''})")
 
 # %% ../nbs/13_enhance.ipynb #a14d635a
 def enhance(
