@@ -54,7 +54,7 @@ def score_sets(sets:dict, models:dict, out:Path, preset:str, seed:int, n_show:in
         result = evaluate(pairs, models, sample=None, n_show=n_show, progress=False, **kwargs)
         result.save(out/'evaluation'/name)
         result.crop_grid(size=128, zoom=2).save(out/f'crops_{name}.png')
-        summary = result.summary()[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'lpips mean', 'lpips gain', 'detail mean', 'images')
+        summary = result.summary()[[c for c in ('psnr mean', 'psnr gain', 'ssim mean', 'ssim gain', 'haarpsi mean', 'haarpsi gain', 'lpips mean', 'lpips gain', 'detail mean', 'images')
                                     if c in result.summary()]]
         summaries.append(summary.assign(set=name).reset_index().rename(columns={'index': 'model'}))
         breakdown = result.by_degradation()

@@ -160,21 +160,22 @@ class GeneratorConfig(Config):
 @dataclass(frozen=True)
 class GANConfig(TrainingConfig):
     "Everything the critic and GAN stages depend on; saved beside what they write"
-    ranges = {**TrainingConfig.ranges, **dict(size=(32, 8192), bs=(1, 65536), critic_epochs=(0, 1000000000), critic_lr=(1e-9, 10), critic_filters=(1, 4096),
+    ranges = {**TrainingConfig.ranges, **dict(size=(64, 8192), bs=(1, 65536), critic_epochs=(0, 1000000000), critic_lr=(1e-9, 10), critic_filters=(1, 4096), critic_dropout=(0, 0.9),
                                              gan_epochs=(0, 1000000000), gan_lrs=(1e-12, 10), critic_thresh=(0, 100), weights_gen=(0, 1e6), clip=(0, 100),
                                              mult_lr=(1e-6, 1e6), critic_photos=(2, 1000000000), gp_weight=(0, 1e6), select_every=(0, 1000000000),
-                                             select_images=(1, 1000000000))}
-    choices = dict(gan_loss=('bce', 'wgan', 'wgan-gp', 'ragan'), select_metric=('auto', 'lpips', 'psnr', 'ssim'))
+                                             select_images=(1, 1000000000), psnr_budget=(0, 100))}
+    choices = dict(gan_loss=('bce', 'wgan', 'wgan-gp', 'ragan'), select_metric=('auto', 'lpips', 'detail', 'haarpsi', 'psnr', 'ssim'))
     lengths = dict(gan_lrs='gan_epochs', weights_gen=2)
     def __post_init__(self):
         if self.wgan and self.gan_loss == 'bce': object.__setattr__(self, 'gan_loss', 'wgan')  # the older flag
         super().__post_init__()
         if not sum(self.gan_epochs): raise ValueError(f"gan-epochs {show_value(self.gan_epochs)}: the GAN would train nothing; give at least one epoch")
-    size:int=256 # image size of critic and GAN training
+    size:int=256 # image size of critic and GAN training (at least 64: the critic halves it four times, then reads a 4-pixel patch)
     bs:int=12 # batch size
-    critic_epochs:int=6 # critic pretraining: fit_one_cycle epochs
+    critic_epochs:int=6 # critic pretraining epochs (`fit_flat_cos`: a flat rate, then annealed; a warm-up only lengthens the plateau a new critic starts on)
     critic_lr:float=1e-3 # critic pretraining learning rate
     critic_filters:int=128 # filters of the critic's first layer, doubled at each of its 3 blocks (fastai's default: 128, 45M parameters)
+    critic_dropout:float=0.15 # `gan_critic`'s channel dropout (fastai's 0.15)
     feature_critic:bool=False # the critic also sees VGG-16 features of its input
     critic_photos:int|None=None # predict and pretrain the critic on a seeded sample of this many photos, split as the pairs are (None: all)
     gan_epochs:tuple=(10, 10) # GAN epochs at each learning rate
@@ -186,7 +187,8 @@ class GANConfig(TrainingConfig):
     clip:float=0.01 # critic weight clipping, for wgan
     gp_weight:float=10.0 # weight of the gradient penalty, for wgan-gp (Gulrajani et al.'s 10)
     select_every:int=200 # generator steps between scores of the held-out set, to keep the best-scoring generator (0: keep the last)
-    select_metric:str='auto' # score that chooses the GAN generator: lpips, psnr, ssim, or auto (LPIPS where its ImageNet weights can be had, else PSNR)
+    select_metric:str='auto' # score that chooses the GAN generator: lpips, detail (the most detail within `psnr_budget`), haarpsi, psnr, ssim, or auto (LPIPS where its ImageNet weights can be had, else detail)
+    psnr_budget:float=1.0 # for the detail rule: the held-out PSNR (dB) the chosen GAN generator may lose against the pretrained one it started from
     select_images:int=64 # held-out images scored each time (the first of the validation split)
     mult_lr:float=5.0 # GANDiscriminativeLR: the critic's learning rate multiplier
 
@@ -211,7 +213,7 @@ RECIPES = {
                                 valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0,
                                 global_prior=False),  # a baseline fitted on 7 photos extrapolates badly (-3 dB on the held-out samples)
         'cpu': PretrainConfig(recipe='cpu', arch='xresnet_small', pretrained=False, residual=True, last_cross=False, sizes=(96,), batch_sizes=(8,),
-                              frozen_epochs=0, unfrozen_epochs=20, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, repeat=5, native_crops=True, flips=True,
+                              frozen_epochs=0, unfrozen_epochs=16, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, repeat=5, native_crops=True, flips=True,
                               online_crappify=True, num_workers=0),
         'tiny': PretrainConfig(recipe='tiny', arch='xresnet_tiny', pretrained=False, residual=True, sizes=(64,), batch_sizes=(4,), frozen_epochs=0, unfrozen_epochs=1,
                                lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3, valid_pct=0.25, min_scale=0.25, valid_scale=0.4, num_workers=0,
@@ -219,9 +221,10 @@ RECIPES = {
     },
     'gan': {
         'full': GANConfig(),
-        'cpu': GANConfig(recipe='cpu', size=96, bs=8, critic_epochs=3, critic_lr=1e-3, critic_filters=64, critic_thresh=0.7, gan_epochs=(1, 1),
-                         native_crops=True, flips=True, online_crappify=True, critic_photos=160, num_workers=0, select_every=5, select_images=40),
-        'quick': GANConfig(recipe='quick', size=96, bs=4, critic_epochs=2, critic_filters=64, critic_thresh=0.7, gan_epochs=(2, 1), valid_pct=0.25, repeat=4,
+        'cpu': GANConfig(recipe='cpu', size=96, bs=8, critic_epochs=15, critic_lr=1e-3, critic_filters=16, critic_dropout=0.0, critic_thresh=0.7, gan_epochs=(2, 2),
+                         repeat=2, weights_gen=(1.0, 5.0), select_every=10,
+                         native_crops=True, flips=True, online_crappify=True, critic_photos=160, num_workers=0, select_images=40),
+        'quick': GANConfig(recipe='quick', size=96, bs=4, critic_epochs=4, critic_filters=16, critic_dropout=0.0, critic_thresh=0.7, gan_epochs=(2, 1), valid_pct=0.25, repeat=4,
                            min_scale=0.25, valid_scale=0.4, num_workers=0, select_every=4, select_images=8),
         'tiny': GANConfig(recipe='tiny', size=64, bs=4, critic_epochs=1, critic_filters=32, gan_epochs=(1, 1), valid_pct=0.25, min_scale=0.25, valid_scale=0.4,
                           num_workers=0, select_every=2, select_images=4),

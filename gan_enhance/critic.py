@@ -6,8 +6,9 @@ Docs: https://gan-enhance.github.io/gan_enhance/critic.html.md"""
 
 # %% auto #0
 __all__ = ['CRITIC_OUTPUTS', 'prediction_path', 'save_predictions', 'critic_photos', 'critic_items', 'critic_dataloaders',
-           'FeatureCritic', 'create_critic', 'critic_learner', 'critic_file', 'save_critic', 'load_critic',
-           'pretrain_critic', 'critic_stage']
+           'FeatureCritic', 'create_critic', 'critic_learner', 'crop_sample', 'detail_baseline', 'critic_accuracy',
+           'check_critic', 'critic_file', 'save_critic', 'load_critic', 'pretrain_critic', 'critic_verdict',
+           'critic_stage']
 
 # %% ../nbs/08_critic.ipynb #c9193925
 import gc, json
@@ -17,9 +18,11 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from PIL import Image
 from fastai.data.block import DataBlock, CategoryBlock, ColReader, IndexSplitter
 from fastai.learner import Learner
+from fastai.callback.schedule import ParamScheduler, combined_cos
 from fastai.torch_core import set_seed, rank_distrib
 from fastai.vision.augment import RandomResizedCrop, RandomCrop
 from fastai.vision.core import imagenet_stats
@@ -32,9 +35,10 @@ from fastprogress.fastprogress import progress_bar
 
 from .config import GANConfig
 from .core import load_weights, pick_device, ModelFileError
-from .files import atomic_path, remove_partial_files, file_digest, refresh_outputs, check_ours, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, generator_file, critic_folder
+from .files import atomic_path, remove_partial_files, file_digest, refresh_outputs, check_ours, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
 from .data import pair_items, split_pairs
 from .generator import vgg16_features, load_generator
+from .metrics import laplacian_energy
 from .inference import to_tensor, to_image, upscale, enhance_tensor, inference_model
 from .runs import training_context, RunCheckpoint, read_checkpoint, restore_checkpoint
 
@@ -125,18 +129,80 @@ def create_critic(
     feature_critic:bool=False, # add VGG-16 features to the input
     pretrained:bool=True, # ImageNet weights for those VGG features
     filters:int=128, # filters of the first layer (`gan_critic`'s `nf`), doubled at each block
+    dropout:float=0.15, # `gan_critic`'s channel dropout (`p`; fastai's default 0.15)
     **kwargs, # passed to `gan_critic`
 )->nn.Module:
     "fastai's spectral-norm `gan_critic`, optionally fed VGG-16 features"
-    return FeatureCritic(pretrained, nf=filters, **kwargs) if feature_critic else gan_critic(nf=filters, **kwargs)
+    return FeatureCritic(pretrained, nf=filters, p=dropout, **kwargs) if feature_critic else gan_critic(nf=filters, p=dropout, **kwargs)
 
 def critic_learner(dls, config:GANConfig, pretrained:bool=True, **kwargs)->Learner:
     "A `Learner` for critic pretraining: BCE on every patch logit, patch accuracy as the metric"
-    return Learner(dls, create_critic(config.feature_critic, pretrained, config.critic_filters), loss_func=AdaptiveLoss(nn.BCEWithLogitsLoss()),
+    return Learner(dls, create_critic(config.feature_critic, pretrained, config.critic_filters, config.critic_dropout), loss_func=AdaptiveLoss(nn.BCEWithLogitsLoss()),
                    metrics=accuracy_thresh_expand, **kwargs)
 
+# %% ../nbs/08_critic.ipynb #be3b7a91
+def crop_sample(
+    paths:list, # image files
+    size:int, # side of each crop, in pixels (a smaller image is enlarged to it first)
+    per_image:int=4, # crops from each image
+    seed:int=0, # seed of the crop positions
+)->torch.Tensor: # (len(paths) * per_image, 3, size, size) in [0, 1]
+    "Crops of each image at seeded random positions, at its own resolution, as the critic's `RandomCrop` draws them"
+    rng, crops = np.random.default_rng(seed), []
+    for path in paths:
+        img = to_tensor(Image.open(path).convert('RGB'))
+        if min(img.shape[-2:]) < size: img = F.interpolate(img, scale_factor=size / min(img.shape[-2:]), mode='bilinear').clamp(0, 1)
+        h, w = img.shape[-2:]
+        for _ in range(per_image):
+            top, left = rng.integers(0, h - size + 1), rng.integers(0, w - size + 1)
+            crops.append(img[0, :, top:top + size, left:left + size])
+    return torch.stack(crops)
+
+def detail_baseline(
+    train:torch.Tensor, # (N, 3, H, W) crops in [0, 1] to fit on
+    train_labels:np.ndarray, # (N,) 1 for an original, 0 for a generated image
+    valid:torch.Tensor, # held-out crops
+    valid_labels:np.ndarray, # their labels
+)->float: # held-out accuracy
+    "Held-out accuracy of a logistic regression on one number per crop, the log of its Laplacian energy: what a critic must beat"
+    from sklearn.linear_model import LogisticRegression
+    feature = lambda crops: laplacian_energy(crops).clamp_min(1e-12).log().numpy()[:, None]
+    return float(LogisticRegression().fit(feature(train), train_labels).score(feature(valid), valid_labels))
+
+@torch.no_grad()
+def critic_accuracy(
+    critic:nn.Module, # a critic (logits per patch; above 0: original)
+    crops:torch.Tensor, # (N, 3, H, W) in [0, 1]
+    labels:np.ndarray, # (N,) 1 for an original, 0 for a generated image
+    bs:int=32, # crops per forward pass
+)->float:
+    "The share of crops a critic labels right, by the mean of its patch logits (ImageNet-normalised input, as in training)"
+    was_training, device = critic.training, next(critic.parameters()).device
+    critic.eval()
+    mean, std = (torch.tensor(s, device=device).view(1, 3, 1, 1) for s in imagenet_stats)
+    logits = torch.cat([critic((crops[i:i + bs].to(device) - mean) / std).float().flatten(1).mean(1).cpu() for i in range(0, len(crops), bs)])
+    critic.train(was_training)
+    return float(((logits > 0).numpy() == labels.astype(bool)).mean())
+
+# %% ../nbs/08_critic.ipynb #3535b323
+def check_critic(
+    critic:nn.Module, # a pretrained critic
+    pairs:Path|str|pd.DataFrame, # its crappify output folder, or its `pair_items`
+    generated:Path|str, # the predictions it was trained on
+    config:GANConfig, # its configuration (split, photos, crop size)
+    per_image:int=4, # crops per image
+)->dict: # {'critic': accuracy, 'baseline': accuracy, 'crops': held-out crops, 'photos': held-out photos}
+    "The critic's held-out accuracy beside the one-number baseline's (`detail_baseline`), on the same seeded crops of the held-out photos"
+    items, valid_idx = critic_items(pairs, generated, config.valid_pct, config.seed, 1, critic_photos(pairs, config))
+    is_valid = np.isin(np.arange(len(items)), valid_idx)
+    if not is_valid.any(): return dict(critic=None, baseline=None, crops=0, photos=0)
+    sample = lambda part: (crop_sample(list(part.path), config.size, per_image, config.seed), np.repeat((part.label == 'original').to_numpy(int), per_image))
+    (train, train_labels), (valid, valid_labels) = sample(items[~is_valid]), sample(items[is_valid])
+    return dict(critic=critic_accuracy(critic, valid, valid_labels), baseline=detail_baseline(train, train_labels, valid, valid_labels),
+                crops=len(valid), photos=int(is_valid.sum()) // 2)
+
 # %% ../nbs/08_critic.ipynb #ee6d2b63
-CRITIC_OUTPUTS = (CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE)  # what a critic run writes (and a changed input removes)
+CRITIC_OUTPUTS = (CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, CRITIC_CHECK_FILE)  # what a critic run writes (and a changed input removes)
 
 
 def critic_file(
@@ -183,18 +249,38 @@ def pretrain_critic(
     checkpoint, _, done, history = read_checkpoint(folder, finished)
     if finished:
         learn.model.load_state_dict(load_critic(folder/CRITIC_FILE).state_dict())
+        if not (folder/CRITIC_CHECK_FILE).exists(): _save_check(learn.model, pairs, generated, config, folder)  # a run stopped just before its check
         return learn
     if checkpoint:
         restore_checkpoint(learn, checkpoint)
         print(f"Resuming the critic in {folder} at epoch {done + 1} of {config.critic_epochs}")
     if config.mixed_precision and device.type == 'cuda': learn.to_channelslast()
     run = RunCheckpoint(folder, 0, 'critic', history, config.seed, done, checkpoint)
-    with training_context(learn): learn.fit_one_cycle(config.critic_epochs, config.critic_lr, start_epoch=done, cbs=[run] + list(cbs or []))
+    flat_cos = ParamScheduler({'lr': combined_cos(0.75, config.critic_lr, config.critic_lr, config.critic_lr / 1e5)})  # fastai's `fit_flat_cos`, which drops `start_epoch`
+    with training_context(learn): learn.fit(config.critic_epochs, config.critic_lr, start_epoch=done, cbs=[flat_cos, run] + list(cbs or []))
     if rank_distrib(): return learn  # under `accelerate launch`, the first process writes
     with atomic_path(folder/CONFIG_FILE) as tmp: tmp.write_text(json.dumps(config.to_dict(), indent=2))
     save_critic(learn.model, folder/CRITIC_FILE, config)
+    _save_check(learn.model, pairs, generated, config, folder)
     (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn
+
+def _save_check(critic, pairs, generated, config, folder):
+    "Write `check_critic`'s accuracies to the run folder, and say them"
+    check = check_critic(critic, pairs, generated, config)
+    with atomic_path(Path(folder)/CRITIC_CHECK_FILE) as tmp: tmp.write_text(json.dumps(check, indent=2))
+    print(critic_verdict(check, Path(folder).name))
+
+def critic_verdict(
+    check:dict, # `check_critic`'s output
+    name:str='the critic', # how to call it
+)->str:
+    "One sentence: the critic's held-out accuracy against the one-number baseline's"
+    if not check.get('crops'): return f"{name}: no held-out photo to check it on"
+    critic, baseline = check['critic'], check['baseline']
+    verdict = 'above' if critic > baseline else 'NOT above'
+    return (f"{name}: held-out accuracy {critic:.2f} on {check['crops']} crops of {check['photos']} photos, {verdict} the one-number baseline's {baseline:.2f} "
+            f"(log Laplacian energy)" + ('' if critic > baseline else ": it has not learnt what one number tells, and the GAN will get little from it"))
 
 # %% ../nbs/08_critic.ipynb #45c31be5
 def critic_stage(

@@ -112,7 +112,7 @@ def evaluate(
     return Evaluation(pd.DataFrame(rows), read_manifest(pairs), list(outputs), shown, settings)
 
 # %% ../nbs/12_evaluate.ipynb #db57ae63
-METRICS = ('mse', 'psnr', 'ssim', 'lpips', 'detail')  # LPIPS where its network could be had; detail: `detail_ratio`, 1 is the target's
+METRICS = ('mse', 'psnr', 'ssim', 'haarpsi', 'lpips', 'detail')  # LPIPS where its network could be had; HaarPSI needs no weights; detail: `detail_ratio`, 1 is the target's
 LOWER_IS_BETTER = ('mse', 'lpips')
 
 def detail_box(

@@ -6,9 +6,10 @@ Docs: https://gan-enhance.github.io/gan_enhance/files.html.md"""
 
 # %% auto #0
 __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FILE', 'CONFIG_FILE', 'GAN_CONFIG_FILE',
-           'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'INPUTS_FILE', 'SETTINGS_FILE', 'MANIFEST_FILE',
-           'OUTPUT_RECORD', 'scratch_folder', 'generator_file', 'generator_folder', 'critic_folder', 'RunFolder',
-           'file_digest', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs']
+           'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'CRITIC_CHECK_FILE', 'INPUTS_FILE', 'SETTINGS_FILE',
+           'MANIFEST_FILE', 'OUTPUT_RECORD', 'scratch_folder', 'generator_file', 'generator_folder', 'critic_folder',
+           'RunFolder', 'file_digest', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours',
+           'refresh_outputs']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
 import hashlib, json, os, re, threading
@@ -36,6 +37,7 @@ GAN_CONFIG_FILE = 'gan_config.json'  # a GAN run's configuration
 CHECKPOINT_FILE = 'checkpoint.pth'  # where an interrupted run resumes (removed once it has finished)
 HISTORY_FILE = 'history.csv'  # losses and metrics of every epoch
 SELECTION_FILE = 'selection.csv'  # a GAN run's held-out score every few steps
+CRITIC_CHECK_FILE = 'critic_check.json'  # a critic's held-out accuracy beside the one-number baseline's (`check_critic`)
 INPUTS_FILE = 'inputs.json'  # digests of the inputs a folder's outputs were built from (`refresh_outputs`)
 SETTINGS_FILE = 'crappify.json'  # a pairs folder's preset, seed and size cap: what its pairs were made with
 MANIFEST_FILE = 'manifest.csv'  # a pairs folder's photos: each one's pair, or why it was skipped

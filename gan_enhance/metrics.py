@@ -6,14 +6,15 @@ Docs: https://gan-enhance.github.io/gan_enhance/metrics.html.md"""
 
 # %% auto #0
 __all__ = ['LPIPS_BACKBONES', 'rgb_to_y', 'crop_border', 'mse', 'psnr', 'gaussian_window', 'ssim', 'load_lpips_backbone',
-           'lpips_model', 'lpips', 'detail_ratio', 'image_metrics', 'denormalize', 'PairMetric', 'psnr_metric',
-           'ssim_metric']
+           'lpips_model', 'lpips', 'laplacian_energy', 'detail_ratio', 'haarpsi', 'image_metrics', 'denormalize',
+           'PairMetric', 'psnr_metric', 'ssim_metric']
 
 # %% ../nbs/03_metrics.ipynb #ad349339
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
+import piq
 from fastai.learner import AvgMetric
 from fastai.torch_core import find_bs
 from fastai.vision.core import imagenet_stats
@@ -151,6 +152,13 @@ def lpips(
     with torch.no_grad(): return model(pred.clamp(0, 1), target.clamp(0, 1), normalize=True).flatten()
 
 # %% ../nbs/03_metrics.ipynb #e3998ae5
+def laplacian_energy(
+    images:torch.Tensor, # (N, C, H, W) in [0, 1] (or any affine map of it: the energy scales with its square)
+)->torch.Tensor: # (N,) the mean square of the Laplacian of the grey image
+    "How much fine detail each image holds: the mean square of the 3x3 Laplacian of its grey (channel mean) image"
+    laplacian = images.new_tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
+    return F.conv2d(images.mean(1, keepdim=True), laplacian).pow(2).flatten(1).mean(1)
+
 def detail_ratio(
     pred:torch.Tensor, # (N, C, H, W) in [0, 1]
     target:torch.Tensor, # same shape
@@ -158,9 +166,16 @@ def detail_ratio(
 )->torch.Tensor: # (N,) 1.0: as detailed as the target; below: smoother (MSE models), above: sharper or noisier
     "How much fine detail each image has against its target: the ratio of their high-frequency energies (the mean square of the Laplacian of grey)"
     pred, target = _prepare(pred, target, False, crop)
-    laplacian = pred.new_tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
-    energy = lambda x: F.conv2d(x.mean(1, keepdim=True), laplacian).pow(2).flatten(1).mean(1)
-    return energy(pred) / energy(target).clamp_min(1e-12)
+    return laplacian_energy(pred) / laplacian_energy(target).clamp_min(1e-12)
+
+def haarpsi(
+    pred:torch.Tensor, # (N, 3, H, W) in [0, 1]
+    target:torch.Tensor, # same shape
+    crop:int=0, # border pixels ignored on each side
+)->torch.Tensor: # (N,) similarity in [0, 1], 1: identical
+    "HaarPSI (Reisenhofer et al. 2018), a perceptual similarity that needs no learnt weights: piq's implementation"
+    pred, target = _prepare(pred, target, False, crop)
+    return piq.haarpsi(pred.clamp(0, 1), target.clamp(0, 1), reduction='none', data_range=1.0)
 
 def image_metrics(
     pred:torch.Tensor, # (N, C, H, W) in [0, 1]
@@ -168,10 +183,11 @@ def image_metrics(
     y_channel:bool=False, # compare the BT.601 Y channel
     crop:int=0, # border pixels ignored on each side
     perceptual:nn.Module|None=None, # an `lpips_model`, to add LPIPS (on RGB, whatever `y_channel`)
-)->dict: # {'mse': (N,), 'psnr': (N,), 'ssim': (N,), 'detail': (N,)}, and 'lpips' with `perceptual`
-    "MSE, PSNR, SSIM and the detail ratio of each image, and LPIPS with a `perceptual` network"
+)->dict: # {'mse': (N,), 'psnr': (N,), 'ssim': (N,), 'haarpsi': (N,), 'detail': (N,)}, and 'lpips' with `perceptual`
+    "MSE, PSNR, SSIM, HaarPSI and the detail ratio of each image, and LPIPS with a `perceptual` network"
     error = mse(pred, target, y_channel, crop)
-    scores = dict(mse=error, psnr=10 * torch.log10(1.0 / error), ssim=ssim(pred, target, y_channel, crop), detail=detail_ratio(pred, target, crop))
+    scores = dict(mse=error, psnr=10 * torch.log10(1.0 / error), ssim=ssim(pred, target, y_channel, crop),
+                  haarpsi=haarpsi(pred, target, crop), detail=detail_ratio(pred, target, crop))
     if perceptual is not None: scores['lpips'] = lpips(pred, target, perceptual, crop)
     return scores
 

@@ -17,7 +17,7 @@ import torch
 import gan_enhance
 from .config import PipelineConfig, recipe
 from .core import sample_photos, pick_device
-from .files import atomic_path, file_digest, check_ours, GENERATOR_FILE, CRITIC_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
+from .files import atomic_path, file_digest, check_ours, GENERATOR_FILE, CRITIC_FILE, CRITIC_CHECK_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
 from .crappify import Crappifier, crappify_folder, summarize
 from .data import pair_items, split_pairs
 from .pretrain import pretrain_generator, plot_history
@@ -154,10 +154,11 @@ def run_pipeline(
     plots += [(f'GAN training: {loss}', _save_figure(plot_telemetry(run.gan(loss)), run.plots/f'telemetry_gan_{loss}.png')) for loss in config.losses]
     plots += [(f'GAN checkpoint chosen: {loss}', _save_figure(plot_selection(run.gan(loss)), run.plots/f'selection_gan_{loss}.png'))
               for loss in config.losses if (run.gan(loss)/SELECTION_FILE).exists()]
+    critics = {folder.name: json.loads((folder/CRITIC_CHECK_FILE).read_text()) for folder in map(run.critic, config.losses) if (folder/CRITIC_CHECK_FILE).exists()}
     chain = provenance(run.models, [folder(loss).name for folder in (run.generator, run.critic, run.gan) for loss in config.losses])
     settings = dict(pipeline=config.to_dict(), pretrain={k: v.to_dict() for k, v in pretrain_configs.items()}, gan=gan_config.to_dict(),
                     photos=str(photos), pairs=len(items), held_out=held, device=str(device), environment=_environment(device),
-                    stages=stages.rows, provenance=chain, evaluation=evaluation.settings,
+                    stages=stages.rows, critics=critics, provenance=chain, evaluation=evaluation.settings,
                     summary=evaluation.summary().reset_index().to_dict('records'))
     with atomic_path(run.settings) as tmp: tmp.write_text(json.dumps(settings, indent=2, default=str))
     report = write_report(run.path, evaluation.summary(), stages.table(), settings, plots)
