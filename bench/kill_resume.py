@@ -54,7 +54,7 @@ def killed_until_done(args, folder:Path, plan:list, rng:random.Random)->list:
         run, start, saved = Run(args), time.time(), _mtime(checkpoint)
         at = rng.uniform(12, 30) if how == 'during an epoch' else rng.uniform(0.5, 3)  # seconds after the start
         if how in ('during an epoch', 'at random'): hit = wait_for(lambda: time.time() - start > at, run)
-        elif how == 'during a checkpoint write': hit = wait_for(lambda: any(folder.glob('.checkpoint.pth.*.tmp')), run)
+        elif how == 'during a checkpoint write': hit = wait_for(lambda: any(folder.glob('.checkpoint.pth.gan-enhance-*.tmp')), run)
         elif how == 'after a checkpoint': hit = wait_for(lambda: _mtime(checkpoint) != saved, run)  # an epoch was saved: kill in the next one
         elif how == 'during the resume skip': hit = wait_for(lambda: 'Resuming' in run.output(), run)
         else: hit = False

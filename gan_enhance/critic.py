@@ -35,7 +35,7 @@ from fastprogress.fastprogress import progress_bar
 
 from .config import GANConfig
 from .core import load_weights, pick_device, ModelFileError
-from .files import atomic_path, remove_partial_files, file_digest, refresh_outputs, check_ours, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
+from .files import claim_folder, atomic_path, remove_partial_files, file_digest, refresh_outputs, check_ours, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
 from .data import pair_items, split_pairs
 from .generator import vgg16_features, load_generator
 from .metrics import laplacian_energy
@@ -58,6 +58,7 @@ def save_predictions(
 )->Path:
     "Save the generator's prediction for every pair, at the target's resolution, as lossless PNG"
     device, dest = pick_device(device), Path(dest)
+    claim_folder(dest, 'predictions')
     remove_partial_files(dest, recursive=True)  # what a killed run was writing
     model = inference_model(model, device)
     items = pair_items(pairs)
@@ -240,7 +241,7 @@ def pretrain_critic(
 )->Learner:
     "Pretrain a critic on originals against a generator's predictions, resuming from its checkpoint; or load it if `folder` has one"
     folder, device = Path(folder), pick_device(device)
-    check_ours(folder)
+    claim_folder(folder, 'critic')
     remove_partial_files(folder, CRITIC_OUTPUTS)
     gc.collect()  # free earlier learners before building a new one
     set_seed(config.seed)
@@ -297,7 +298,7 @@ def critic_stage(
     model, generator_config = load_generator(path)
     pretrained = generator_config.pretrained if pretrained is None else pretrained
     folder, source = Path(folder or critic_folder(path)), dict(generator=file_digest(path))
-    for where in (predictions, folder): check_ours(where)  # before anything there is redone
+    claim_folder(predictions, 'predictions'); claim_folder(folder, 'critic')  # before anything there is redone: never another stage's folder
     stale = refresh_outputs(predictions, source, (), record='.inputs.json')  # predictions of another generator are all redone
     items = pair_items(pairs)  # the manifest, read once for the whole stage
     generated = save_predictions(model, items, predictions, device=device, relpaths=critic_photos(items, config), force=bool(stale))

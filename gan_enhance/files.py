@@ -7,12 +7,12 @@ Docs: https://gan-enhance.github.io/gan_enhance/files.html.md"""
 # %% auto #0
 __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FILE', 'CONFIG_FILE', 'GAN_CONFIG_FILE',
            'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'CRITIC_CHECK_FILE', 'INPUTS_FILE', 'SETTINGS_FILE',
-           'MANIFEST_FILE', 'OUTPUT_RECORD', 'scratch_folder', 'generator_file', 'generator_folder', 'critic_folder',
-           'RunFolder', 'file_digest', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours',
-           'refresh_outputs']
+           'MANIFEST_FILE', 'STAGE_FILE', 'OUTPUT_RECORD', 'STAGES', 'scratch_folder', 'generator_file',
+           'generator_folder', 'critic_folder', 'RunFolder', 'file_digest', 'atomic_path', 'remove_partial_files',
+           'foreign_files', 'check_ours', 'refresh_outputs', 'folder_stage', 'claim_folder']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
-import hashlib, json, os, re, threading
+import hashlib, json, os, re, stat, threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -41,6 +41,7 @@ CRITIC_CHECK_FILE = 'critic_check.json'  # a critic's held-out accuracy beside t
 INPUTS_FILE = 'inputs.json'  # digests of the inputs a folder's outputs were built from (`refresh_outputs`)
 SETTINGS_FILE = 'crappify.json'  # a pairs folder's preset, seed and size cap: what its pairs were made with
 MANIFEST_FILE = 'manifest.csv'  # a pairs folder's photos: each one's pair, or why it was skipped
+STAGE_FILE = '.gan-enhance-stage'  # in a stage's run folder: which stage made it ('pretrain', 'critic', 'gan' or 'predictions')
 OUTPUT_RECORD = '.gan-enhance-outputs'  # in every folder gan_enhance writes into: a JSON line per file it wrote there
 
 def generator_file(
@@ -95,11 +96,18 @@ def file_digest(
         for chunk in iter(lambda: f.read(1 << 20), b''): digest.update(chunk)
     return digest.hexdigest()[:length]
 
+def _check_plain(path:Path):
+    "Refuse a record (or any file we only ever make ourselves) that is a link, a pipe, a device or a folder: it is never followed or opened"
+    if os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
+        raise FileExistsError(f"{path} is not a plain file (a link, a pipe or a folder): gan_enhance never follows or opens it; move it away")
+
 def _record_output(tmp:Path, dest:Path):
     "Append `dest`'s name and `tmp`'s size, time and digest to the folder's record (one `write`: atomic between processes)"
     st = os.stat(tmp)
     line = json.dumps([dest.name, st.st_size, st.st_mtime_ns, file_digest(tmp)]) + '\n'
-    fd = os.open(dest.parent/OUTPUT_RECORD, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    record = dest.parent/OUTPUT_RECORD
+    _check_plain(record)
+    fd = os.open(record, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0), 0o644)  # never through a link, never waiting on a pipe
     try: os.write(fd, line.encode())
     finally: os.close(fd)
 
@@ -112,7 +120,7 @@ def atomic_path(
     "Context manager giving a temporary path next to `dest`, renamed to `dest` on success and removed on failure"
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent/f'.{dest.name}.{os.getpid()}-{threading.get_ident()}.tmp'  # unique to this process and thread
+    tmp = dest.parent/f'.{dest.name}.gan-enhance-{os.getpid()}-{threading.get_ident()}.tmp'  # unique to this process and thread, and to us
     try:
         yield Path(tmp)
         if record: _record_output(tmp, dest)  # before the rename: a file in place is always recorded
@@ -121,7 +129,7 @@ def atomic_path(
         Path(tmp).unlink(missing_ok=True)
         raise
 
-_PARTIAL = re.compile(r'\.(.+)\.\d+-\d+\.tmp')  # `atomic_path`'s temporary names: .<name>.<pid>-<thread>.tmp
+_PARTIAL = re.compile(r'\.(.+)\.gan-enhance-\d+-\d+\.tmp')  # `atomic_path`'s temporary names, .<name>.gan-enhance-<pid>-<thread>.tmp: no user names a file so
 
 def remove_partial_files(
     folder:Path|str, # a folder written with `atomic_path`
@@ -139,18 +147,19 @@ def remove_partial_files(
 _OS_FILES = {'.DS_Store', 'Thumbs.db', 'desktop.ini'}  # what file browsers leave in folders: never ours to write, never in the way
 
 def _read_record(folder:Path)->dict:
-    "{path: [(size, mtime_ns, digest)]} of the files recorded in `folder`'s record ([] for a bare name: any content)"
+    "{path: [(size, mtime_ns, digest)]} of the files recorded in `folder`'s record; a line without all three proves nothing and is skipped"
     path, written = folder/OUTPUT_RECORD, {}
-    if not path.is_file(): return written
+    _check_plain(path)
+    if not path.exists(): return written
     for line in path.read_text(encoding='utf-8', errors='surrogateescape').splitlines():
         try: name, *facts = json.loads(line)
-        except (ValueError, TypeError): name, facts = line, []  # a bare relative path: the record enhance kept before
-        if isinstance(name, str) and name: written.setdefault(folder/name, []).append(tuple(facts))
+        except (ValueError, TypeError): continue  # a bare name (the record an earlier enhance kept): not proof the file is ours
+        if isinstance(name, str) and name and len(facts) == 3 and all(isinstance(f, k) for f, k in zip(facts, (int, int, str))):
+            written.setdefault(folder/name, []).append(tuple(facts))
     return written
 
 def _is_ours(path:Path, records:list)->bool:
-    "Whether the file at `path` is one we wrote: recorded by name alone, or with its size and time, or its digest"
-    if any(not r for r in records): return True
+    "Whether the file at `path` is one we wrote: recorded with its size and time, or its digest"
     if path.is_symlink() or not path.is_file(): return False
     st = path.stat()
     if any(r[:2] == (st.st_size, st.st_mtime_ns) for r in records): return True
@@ -203,3 +212,44 @@ def refresh_outputs(
     elif old is None and any((folder/name).exists() for name in outputs): print(f"{folder}: no record of what its outputs were built from; keeping them")
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(inputs, indent=2))
     return changed
+
+# %% ../nbs/00a_files.ipynb #e804ed75
+STAGES = ('pretrain', 'critic', 'gan', 'predictions')  # the stages that own a folder
+
+def _stage_by_files(folder:Path)->str|None:
+    "Which stage made a folder written before `STAGE_FILE`, told by its files (None: none of them)"
+    if (folder/GAN_CONFIG_FILE).exists(): return 'gan'
+    if (folder/GENERATOR_FILE).exists(): return 'pretrain'
+    if (folder/CRITIC_FILE).exists(): return 'critic'
+    if (folder/CONFIG_FILE).is_file():
+        try: fields = json.loads((folder/CONFIG_FILE).read_text())
+        except ValueError: return None
+        return 'critic' if 'critic_epochs' in fields else 'pretrain' if 'unfrozen_epochs' in fields else None
+    return None
+
+def folder_stage(
+    folder:Path|str, # a folder a stage may write into
+)->str|None: # 'pretrain', 'critic', 'gan', 'predictions', or None for a new or empty folder
+    "The stage that made `folder`: its mark, or for an older folder the files it holds"
+    folder, mark = Path(folder), Path(folder)/STAGE_FILE
+    if os.path.lexists(mark):
+        if mark.is_symlink() or not mark.is_file(): raise FileExistsError(f"{mark} is not a plain file: gan_enhance never follows it; move it away")
+        stage = mark.read_text(errors='replace').strip()
+        if stage not in STAGES: raise FileExistsError(f"{mark} names no stage of gan_enhance ({stage[:40]!r}): move it away")
+        return stage
+    return _stage_by_files(folder) if folder.is_dir() else None
+
+def claim_folder(
+    folder:Path|str, # the folder a stage is about to write into
+    stage:str, # the stage: 'pretrain', 'critic', 'gan' or 'predictions'
+):
+    "Refuse a folder another stage made, before anything in it is touched; mark the folder as `stage`'s"
+    if stage not in STAGES: raise ValueError(f"Unknown stage {stage!r}: use one of {', '.join(STAGES)}")
+    folder = Path(folder)
+    owner = folder_stage(folder)
+    if owner not in (None, stage):
+        raise FileExistsError(f"{folder} is a {owner} folder: the {stage} stage never writes into another stage's folder (its files would be "
+                              f"replaced or deleted); give the {stage} stage a folder of its own")
+    check_ours(folder)
+    if not (folder/STAGE_FILE).exists():
+        with atomic_path(folder/STAGE_FILE) as tmp: tmp.write_text(stage)

@@ -26,7 +26,7 @@ from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from fastai.vision.gan import GANLearner, GANLoss, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss
 
 from .core import load_weights, pick_device, WeightsUnavailable, MissingExtra
-from .files import file_digest, refresh_outputs, atomic_path, GENERATOR_FILE, LAST_GENERATOR_FILE, CRITIC_FILE, GAN_CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SELECTION_FILE
+from .files import claim_folder, file_digest, refresh_outputs, atomic_path, GENERATOR_FILE, LAST_GENERATOR_FILE, CRITIC_FILE, GAN_CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SELECTION_FILE
 from .config import GANConfig, GeneratorConfig
 from .critic import load_critic, save_critic
 from .data import stage_dataloaders
@@ -298,6 +298,7 @@ def train_gan(
     folder, device = Path(folder), pick_device(device)
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     outputs = (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE, CRITIC_FILE, LAST_GENERATOR_FILE, SELECTION_FILE)
+    claim_folder(folder, 'gan')  # never another stage's folder
     check_run_folder(folder, config, restart, GAN_CONFIG_FILE, outputs)
     built_from = dict(generator=file_digest(generator_file), critic=file_digest(critic_file))
     refresh_outputs(folder, built_from, outputs)  # a GAN run never goes on from (or keeps) parts built on another generator or critic
