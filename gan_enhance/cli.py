@@ -16,7 +16,7 @@ from typing import Annotated
 
 from fastcore.script import anno_parser
 
-from .core import printable_name, WeightsUnavailable, MissingExtra, MAX_PIXELS, show_value
+from .core import printable_name, WeightsUnavailable, MissingExtra, TrainingDiverged, MAX_PIXELS, show_value
 from .files import check_ours, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, generator_folder, critic_folder
 from .config import RECIPES, LOSS_CHANGES, field_docs, recipe as named_recipe
 
@@ -232,8 +232,8 @@ def usage()->str:
     return '\n'.join(lines + [f"  {name:<10} {func.__doc__}" for name, (func, _, _) in COMMANDS.items()])
 
 DEBUG_ENV = 'GAN_ENHANCE_DEBUG'  # set it (or pass --debug) to see the traceback behind a one-line error
-USER_ERRORS = (ValueError, FileNotFoundError, FileExistsError, NotADirectoryError, IsADirectoryError, PermissionError,
-               WeightsUnavailable, MissingExtra)  # a user's mistake or a missing file: one line; anything else is a bug, with its traceback
+USER_ERRORS = (ValueError, OSError, TrainingDiverged, RecursionError,
+               WeightsUnavailable, MissingExtra)  # a user's mistake, a missing file, a fault of the environment (disk full, read-only, no such device), a run that diverged: one line; anything else is a bug, with its traceback
 
 def quiet_dependency_warnings():
     "Keep FutureWarnings and DeprecationWarnings (addressed to developers, mostly about our dependencies' own code) out of a user's terminal"

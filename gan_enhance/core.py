@@ -7,8 +7,8 @@ Docs: https://gan-enhance.github.io/gan_enhance/core.html.md"""
 # %% auto #0
 __all__ = ['IMAGE_EXTENSIONS', 'EXIF_ORIENTATION', 'MAX_PIXELS', 'SAMPLE_PHOTOS', 'entry_problem', 'scan_photos',
            'printable_name', 'photo_files', 'SkipImage', 'to_rgb', 'check_pixels', 'photo_info', 'open_rgb',
-           'show_value', 'is_kind', 'check_ranges', 'sample_photos', 'WeightsUnavailable', 'ModelFileError',
-           'MissingExtra', 'load_weights', 'pick_device']
+           'show_value', 'is_kind', 'check_ranges', 'sample_photos', 'WeightsUnavailable', 'TrainingDiverged',
+           'ModelFileError', 'MissingExtra', 'load_weights', 'pick_device']
 
 # %% ../nbs/00_core.ipynb #ae8b9cf4
 import errno, stat
@@ -177,6 +177,9 @@ def sample_photos(
 # %% ../nbs/00_core.ipynb #ba078faa
 class WeightsUnavailable(RuntimeError):
     "ImageNet weights that are neither in the torch hub cache nor downloadable"
+
+class TrainingDiverged(RuntimeError):
+    "The loss became NaN or infinite (or exploded): a training run's settings, most often its learning rate, do not fit its data"
 
 class ModelFileError(ValueError):
     "A model or checkpoint file that is empty, truncated, of another kind or architecture, or not weights-only"

@@ -67,7 +67,7 @@ def save_predictions(
         path = prediction_path(dest, item.relpath)
         if path.exists() and not force: continue
         size = Image.open(item.hr_path).size
-        prediction = enhance_tensor(model, to_tensor(upscale(Image.open(item.lr_path).convert('RGB'), size)).to(device))
+        prediction = enhance_tensor(model, to_tensor(upscale(Image.open(item.lr_path).convert('RGB'), size)).to(device), finite=True)
         with atomic_path(path) as tmp: to_image(prediction).save(tmp, 'PNG')
     return dest
 

@@ -102,7 +102,7 @@ def evaluate(
         target = _fit(Image.open(item.hr_path).convert('RGB'), max_side)
         low = upscale(Image.open(item.lr_path).convert('RGB'), target.size)
         y, x = to_tensor(target).to(device), to_tensor(low).to(device)
-        outputs = {INPUT: x, **{name: enhance_tensor(m, x) for name, m in loaded.items()}}
+        outputs = {INPUT: x, **{name: enhance_tensor(m, x, finite=True) for name, m in loaded.items()}}
         for name, out in outputs.items():
             scores = image_metrics(out, y, y_channel=y_channel, crop=crop, perceptual=net)
             rows.append(dict(relpath=item.relpath, model=name, **{k: v.item() for k, v in scores.items()}))

@@ -48,6 +48,7 @@ def enhance_tensor(
     stats=imagenet_stats, # normalisation the generator was trained with
     multiple:int=32, # pad to a multiple of this (the U-Net's downsampling), by reflection
     whole:torch.Tensor|None=None, # (N or 1, 3, h, w) in [0, 1]: the whole photos `x` are tiles of, for a generator that sees the whole photo (None: `x`)
+    finite:bool=False, # raise a `ValueError` when the generator's raw output is not finite (a broken generator: NaN or overflowing weights)
 )->torch.Tensor: # (N, 3, H, W) in [0, 1]
     "Run a generator on images in [0, 1], normalising, padding and undoing both; a generator with a global branch also gets the whole photo, unpadded"
     mean, std = (x.new_tensor(o).view(1, -1, 1, 1) for o in stats)
@@ -56,7 +57,10 @@ def enhance_tensor(
     pad_h, pad_w = -h % multiple, -w % multiple
     mode = 'reflect' if pad_h < h and pad_w < w else 'replicate'  # reflection needs the image to be larger than the pad
     padded = F.pad((x - mean) / std, (0, pad_w, 0, pad_h), mode=mode) if pad_h or pad_w else (x - mean) / std
-    return denormalize(model(padded, *extra)[..., :h, :w].float(), stats)
+    out = model(padded, *extra)[..., :h, :w].float()
+    if finite and not torch.isfinite(out).all():
+        raise ValueError("The generator's output is not finite (NaN or infinity): its weights are broken or overflow; retrain it, or use another generator file")
+    return denormalize(out, stats)
 
 # %% ../nbs/04b_inference.ipynb #577096fb
 def _without_tensor_casts(model:nn.Module)->nn.Module:
