@@ -246,10 +246,10 @@ def claim_folder(
     "Refuse a folder another stage made, before anything in it is touched; mark the folder as `stage`'s"
     if stage not in STAGES: raise ValueError(f"Unknown stage {stage!r}: use one of {', '.join(STAGES)}")
     folder = Path(folder)
+    check_ours(folder)  # first: a stage is told by files we wrote, never by a file someone put there
     owner = folder_stage(folder)
     if owner not in (None, stage):
         raise FileExistsError(f"{folder} is a {owner} folder: the {stage} stage never writes into another stage's folder (its files would be "
                               f"replaced or deleted); give the {stage} stage a folder of its own")
-    check_ours(folder)
     if not (folder/STAGE_FILE).exists():
         with atomic_path(folder/STAGE_FILE) as tmp: tmp.write_text(stage)
