@@ -222,7 +222,7 @@ RECIPES = {
     'gan': {
         'full': GANConfig(),
         'cpu': GANConfig(recipe='cpu', size=96, bs=8, critic_epochs=15, critic_lr=1e-3, critic_filters=16, critic_dropout=0.0, critic_thresh=0.7, gan_epochs=(2, 2),
-                         repeat=2, weights_gen=(1.0, 5.0), select_every=10,
+                         repeat=2, select_every=10,
                          native_crops=True, flips=True, online_crappify=True, critic_photos=160, num_workers=0, select_images=40),
         'quick': GANConfig(recipe='quick', size=96, bs=4, critic_epochs=4, critic_filters=16, critic_dropout=0.0, critic_thresh=0.7, gan_epochs=(2, 1), valid_pct=0.25, repeat=4,
                            min_scale=0.25, valid_scale=0.4, num_workers=0, select_every=4, select_images=8),
