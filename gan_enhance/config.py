@@ -91,7 +91,7 @@ class PretrainConfig(TrainingConfig):
                                              gram_weight=(0, 1e12))}
     choices = dict(loss=('mse', 'feature'), global_branch=('gain', 'matrix', 'none'), global_stats=('extended', 'basic'), start_from=('none', 'mse', 'feature'))
     lengths = dict(batch_sizes='sizes', unfrozen_lrs=2)
-    written_before = dict(global_stats='basic')  # a run folder's config.json from before the 74 statistics: its branch read 36
+    written_before = dict(global_stats='basic', final_blur=False)  # a run folder's config.json from before the 74 statistics (its branch read 36), and before the final blur
     def __post_init__(self):
         super().__post_init__()
         if not self.sizes or self.frozen_epochs + self.unfrozen_epochs == 0:
@@ -107,6 +107,7 @@ class PretrainConfig(TrainingConfig):
     self_attention:bool=False # self-attention in the U-Net decoder
     residual:bool=False # the generator predicts a correction added to its input
     last_cross:bool=True # fastai's full-resolution ResBlock at the U-Net's end (False: 1.6x faster training; use with `residual`)
+    final_blur:bool=True # blur after the U-Net's last pixel shuffle too (without it a GAN draws stripes of period 2; `04_generator`)
     global_branch:str='gain' # a colour transform of the whole photo before the U-Net: 'gain' (per channel), 'matrix' (3x4) or 'none' (`GlobalGenerator`)
     global_size:int=128 # side of the square copy of the whole photo that the global branch looks at
     global_stats:str='extended' # what the global branch reads: 'extended' (74 statistics; the baseline on them: +0.21 dB over 'basic' on held-out photos, `04d_baseline`) or 'basic' (36)
@@ -128,7 +129,7 @@ class GeneratorConfig(Config):
     "What a generator file records: the architecture `create_generator` rebuilds, and where its weights came from"
     ranges = dict(size=(32, 2048), global_size=(8, 1024), gram_weight=(0, 1e12))
     choices = dict(global_branch=('none', 'gain', 'matrix'), global_stats=('basic', 'extended'))
-    architecture = ('arch', 'size', 'self_attention', 'residual', 'y_range', 'blur', 'last_cross', 'global_branch', 'global_size', 'global_stats')  # `create_generator`'s arguments
+    architecture = ('arch', 'size', 'self_attention', 'residual', 'y_range', 'blur', 'final_blur', 'last_cross', 'global_branch', 'global_size', 'global_stats')  # `create_generator`'s arguments
     def __post_init__(self):
         super().__post_init__()
         if self.y_range is not None and (len(self.y_range) != 2 or not all(is_kind(v, float) for v in self.y_range)):
@@ -139,6 +140,7 @@ class GeneratorConfig(Config):
     residual:bool=False # the U-Net predicts a correction added to its input
     y_range:tuple|None=(-3.0, 3.0) # output range of a U-Net that is not residual (None: unbounded)
     blur:bool=True # blur after pixel shuffle
+    final_blur:bool=False # blur after the last pixel shuffle too (a file that names none was written before it: without)
     last_cross:bool=True # fastai's full-resolution ResBlock at the U-Net's end
     global_branch:str='none' # the colour transform of the whole photo: 'gain', 'matrix' or 'none' (a file that names none was written before the branch)
     global_size:int=128 # side of the whole photo's copy the global branch looks at

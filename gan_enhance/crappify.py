@@ -23,7 +23,7 @@ from fastcore.foundation import L
 from fastcore.parallel import parallel
 
 from .core import SkipImage, open_rgb, photo_info, scan_photos, check_ranges, is_kind, printable_name, MAX_PIXELS
-from .files import atomic_path, remove_partial_files, check_ours, SETTINGS_FILE, MANIFEST_FILE
+from .files import writes_into, check_settings, atomic_path, remove_partial_files, check_ours, SETTINGS_FILE, MANIFEST_FILE
 
 # %% ../nbs/01_crappify.ipynb #51adf922
 def draw(
@@ -50,6 +50,10 @@ def _check_kind(op:str, field:dataclasses.Field, value):
     items = value if isinstance(value, tuple) else (value,)
     if isinstance(value, tuple) and tuple not in allowed: raise ValueError(f"{op}: {field.name} is one value, not a list (got {list(value)})")
     if not items: raise ValueError(f"{op}: {field.name} is an empty list: give a value, a range [low, high] or choices")
+    if (int in allowed or float in allowed) and str not in allowed and any(isinstance(v, str) for v in items):
+        raise ValueError(f"{op}: {field.name} takes numbers, not text (got {', '.join(map(repr, items))}): write them without quotes")
+    if isinstance(value, tuple) and len(value) == 2 and all(is_kind(v, float) for v in value) and value[0] > value[1]:
+        raise ValueError(f"{op}: {field.name} is a range [low, high] (got [{value[0]}, {value[1]}], high to low): write [{value[1]}, {value[0]}]")
     if int in allowed and float not in allowed and any(not is_kind(v, int) for v in items):
         raise ValueError(f"{op}: {field.name} takes whole numbers (got {' '.join(map(str, items))})")
     if allowed[0] is str and not (tuple in allowed and field.name == 'color') and any(not isinstance(v, str) for v in items):
@@ -283,9 +287,10 @@ class Crappifier:
         max_size:int|None=None, # cap on the longer side of the high-quality image (None: keep the photo's size)
         name:str='custom', # a name for reports
     ):
+        if len(operations) > len(OPERATIONS): raise ValueError(f"A preset has at most {len(OPERATIONS)} operations, each kind once (got {len(operations):,})")
         self.operations = [_operation(o) for o in operations]
         names = [o.name for o in self.operations]
-        if len(set(names)) != len(names): raise ValueError(f"Each operation may appear once: {names}")
+        if len(set(names)) != len(names): raise ValueError(f"Each operation may appear once: {', '.join(sorted({n for n in names if names.count(n) > 1}))} appears more than once")
         text = next((o for o in self.operations if isinstance(o, Text)), None)
         if text and text.source == 'quality' and 'jpeg' not in names: raise ValueError("Text(source='quality') needs a Jpeg operation")
         if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int) or max_size < 16):
@@ -300,6 +305,7 @@ class Crappifier:
     ):
         "A crappifier from a preset name, a JSON configuration file or a dict"
         if isinstance(preset, dict): return cls.from_dict(preset, max_size)
+        if not isinstance(preset, (str, Path)): raise ValueError(f"a preset is a preset name, a JSON file or a dict (got {type(preset).__name__})")
         if str(preset) in PRESETS: return cls(PRESETS[str(preset)], max_size, str(preset))
         if Path(preset).suffix == '.json' and Path(preset).is_file():
             try: return cls.from_dict(json.loads(Path(preset).read_text()), max_size)
@@ -471,16 +477,8 @@ def _check_folders(src:Path, dest:Path):
     for side in ('lr', 'hr'):
         if dest/side == src or dest/side in src.parents: raise ValueError(f"The source folder {src} is inside the output's {side}/ folder: pick another output folder")
 
-
-def _check_settings(dest:Path, settings:dict, force:bool):
-    path = dest/SETTINGS_FILE
-    if path.exists() and not force:
-        old = json.loads(path.read_text())
-        if old != json.loads(json.dumps(settings)):
-            raise ValueError(f"{dest} holds pairs made with other settings ({path}): use another output folder, or force=True (--force) to remake them")
-    with atomic_path(path) as tmp: tmp.write_text(json.dumps(settings, indent=2))
-
 # %% ../nbs/01_crappify.ipynb #3062c565
+@writes_into('dest')  # one writer at a time (`folder_lock`)
 def crappify_folder(
     src:Path|str, # folder of high-quality photos (searched recursively; never written to)
     dest:Path|str, # output folder: `lr/`, `hr/`, `manifest.csv` and `crappify.json` go here
@@ -494,12 +492,12 @@ def crappify_folder(
 )->pd.DataFrame: # the manifest: one row per photo
     "Crappify every photo below `src` into (low, high) pairs in `dest`, with a manifest of what was done to each"
     src, dest, n_workers = Path(src), Path(dest), ifnone(n_workers, defaults.cpus)
-    if n_workers < 0: raise ValueError(f"n-workers must be 0 (no extra processes) or more (got {n_workers})")
-    if max_pixels < 1: raise ValueError(f"max-pixels must be at least 1 (got {max_pixels})")
+    if not is_kind(n_workers, int) or n_workers < 0: raise ValueError(f"n-workers must be 0 (no extra processes) or more, a whole number (got {n_workers!r})")
+    if not is_kind(max_pixels, int) or max_pixels < 1: raise ValueError(f"max-pixels must be at least 1 (got {max_pixels})")
     _check_folders(src, dest)
     check_ours(dest)  # a folder holding files we did not write is never written into, even with force
     crappifier = Crappifier.from_preset(preset, max_size)
-    _check_settings(dest, dict(crappifier=crappifier.to_dict(), seed=seed, max_pixels=max_pixels), force)
+    check_settings(dest/SETTINGS_FILE, dict(crappifier=crappifier.to_dict(), seed=seed, max_pixels=max_pixels), force, 'pairs')
     for side in ('lr', 'hr'): remove_partial_files(dest/side, recursive=True)  # a killed run's half-written files
     files, unreadable = scan_photos(src)
     relpaths = [p.relative_to(src).as_posix() for p in files]

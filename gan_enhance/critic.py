@@ -35,7 +35,7 @@ from fastprogress.fastprogress import progress_bar
 
 from .config import GANConfig
 from .core import load_weights, pick_device, ModelFileError
-from .files import claim_folder, atomic_path, remove_partial_files, file_digest, refresh_outputs, check_ours, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
+from .files import writes_into, claim_folder, atomic_path, remove_partial_files, file_digest, refresh_outputs, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
 from .data import pair_items, split_pairs
 from .generator import vgg16_features, load_generator
 from .metrics import laplacian_energy
@@ -47,6 +47,7 @@ def prediction_path(dest:Path, relpath:str)->Path:
     "Where the prediction for the photo at `relpath` goes: `dest/<relpath>.png` (lossless)"
     return Path(dest)/f'{relpath}.png'
 
+@writes_into('dest')  # one writer at a time (`folder_lock`)
 def save_predictions(
     model:nn.Module, # a pretrained generator
     pairs:Path|str|pd.DataFrame, # a crappify output folder, or its `pair_items`
@@ -230,6 +231,7 @@ def load_critic(path:Path|str, device='cpu')->nn.Module:
         raise ModelFileError(f"{path} is not a critic file of this library, or its weights do not fit its configuration ({type(e).__name__}: {e})") from e
     return model.to(device)
 
+@writes_into('folder')  # one writer at a time (`folder_lock`)
 def pretrain_critic(
     pairs:Path|str|pd.DataFrame, # a crappify output folder, or its `pair_items`
     generated:Path|str, # the generator's predictions
@@ -284,6 +286,7 @@ def critic_verdict(
             f"(log Laplacian energy)" + ('' if critic > baseline else ": it has not learnt what one number tells, and the GAN will get little from it"))
 
 # %% ../nbs/08_critic.ipynb #45c31be5
+@writes_into('predictions', 'folder')  # one writer at a time (`folder_lock`)
 def critic_stage(
     pairs:Path|str, # a crappify output folder
     generator:Path|str, # the pretrained generator: its run folder or its `generator.pth`

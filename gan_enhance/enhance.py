@@ -6,10 +6,10 @@ Docs: https://gan-enhance.github.io/gan_enhance/enhance.html.md"""
 
 # %% auto #0
 __all__ = ['split_image', 'join_image', 'tile_layout', 'blend_window', 'cpu_has_amx', 'inference_dtype', 'Enhancer', 'enhance',
-           'enhance_jobs', 'enhance_files', 'ImageGenerator', 'export_onnx', 'check_onnx']
+           'enhance_jobs', 'enhance_files', 'generator_digest', 'ImageGenerator', 'export_onnx', 'check_onnx']
 
 # %% ../nbs/13_enhance.ipynb #ba5b1ee9
-import math, os, time, warnings
+import hashlib, math, os, time, warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +21,7 @@ from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
 
 from .core import SkipImage, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS
-from .files import atomic_path, remove_partial_files, check_ours
+from .files import writes_into, atomic_path, remove_partial_files, check_ours, check_settings, file_digest, generator_file, ENHANCE_FILE
 from .generator import load_generator, thumbnail
 from .inference import enhance_tensor, inference_model, to_tensor, to_image, SelfEnsemble
 
@@ -97,6 +97,14 @@ def inference_dtype(
     return torch.bfloat16 if device.type == 'cpu' and cpu_has_amx() else torch.float32
 
 # %% ../nbs/13_enhance.ipynb #a7da1900
+def _array_image(pixels:np.ndarray)->Image.Image:
+    "A Pillow image from an array of pixels as NumPy, Pillow and scikit-image hold them: (H, W) or (H, W, 3 or 4), 8-bit or 0..1 floats"
+    if pixels.ndim not in (2, 3) or (pixels.ndim == 3 and pixels.shape[2] not in (3, 4)):
+        raise ValueError(f"an image array is (height, width) or (height, width, 3 or 4) (got shape {pixels.shape})")
+    if pixels.dtype.kind == 'f': pixels = (np.clip(pixels, 0, 1) * 255).round().astype(np.uint8)  # scikit-image's floats
+    if pixels.dtype != np.uint8: raise ValueError(f"an image array holds 8-bit integers or floats in 0..1 (got {pixels.dtype})")
+    return Image.fromarray(pixels)
+
 class Enhancer:
     "A generator ready to enhance images of any size and mode, in overlapping tiles"
     def __init__(self,
@@ -113,6 +121,7 @@ class Enhancer:
         max_pixels:int=MAX_PIXELS, # refuse inputs, and outputs, of more pixels (checked before decoding)
         self_ensemble:bool=False, # average the generator's outputs on the 8 flips and quarter turns of each tile (`SelfEnsemble`): 8x the time
     ):
+        if not isinstance(generator, (str, Path, nn.Module)): raise TypeError(f"generator must be a generator module, a generator file or a run folder (got {type(generator).__name__})")
         if max_pixels < 1: raise ValueError(f"max_pixels must be at least 1 (got {max_pixels})")
         if tile_size % 32 or tile_size < 64: raise ValueError(f"tile_size must be a multiple of 32, at least 64 (got {tile_size})")
         if not 0 <= overlap <= tile_size // 4: raise ValueError(f"overlap must be between 0 and tile_size/4 = {tile_size // 4} (got {overlap})")
@@ -170,9 +179,11 @@ class Enhancer:
         return tuple(max(1, round(s * self.scale)) for s in size)
 
     def __call__(self,
-        image:Image.Image|Path|str, # any Pillow image or image file
+        image:Image.Image|Path|str|np.ndarray, # any Pillow image, image file, or array of pixels (H, W) or (H, W, 3 or 4)
     )->Image.Image: # enhanced, upright, with the input's alpha and gray mode, `scale` times the size
         "Enhance one image of any size and mode"
+        if isinstance(image, np.ndarray): return self(_array_image(image))
+        if not isinstance(image, (Image.Image, str, Path)): raise TypeError(f"image must be a Pillow image, an image file or a NumPy array (got {type(image).__name__})")
         if not isinstance(image, Image.Image):
             with Image.open(image) as opened: return self(opened)
         check_pixels(image.size, self.max_pixels)  # from the header: nothing decoded yet
@@ -237,6 +248,7 @@ def _save(img:Image.Image, dest:Path):
         if suffix in ('.jpg', '.jpeg'): img.convert('RGB' if img.mode != 'L' else 'L').save(tmp, 'JPEG', quality=95)
         else: img.save(tmp, Image.registered_extensions().get(suffix, 'PNG'))
 
+@writes_into('out')  # one writer at a time (`folder_lock`)
 def enhance_files(
     inputs:list, # image files and folders of images
     out:Path|str, # output folder (created; never an input folder or inside one)
@@ -247,9 +259,13 @@ def enhance_files(
 )->pd.DataFrame: # one row per input: input, output, status (ok, exists, skipped), reason, size, seconds
     "Enhance image files and folders into `out`, resumably, never writing over an input or a file it did not write"
     out = Path(out)
+    if isinstance(inputs, (str, os.PathLike)): inputs = [inputs]  # one file or folder
+    if not len(inputs): raise ValueError("No inputs: give image files or folders")
     jobs, unreadable = enhance_jobs(inputs, out)
     check_ours(out, [dest for _, dest in jobs])  # someone else's file where an output would go: stop before any work
     enhancer, rows = Enhancer(generator, **kwargs), [_row(src, '', 'skipped', why) for src, why in unreadable]
+    check_settings(out/ENHANCE_FILE, dict(generator=generator_digest(generator), scale=enhancer.scale, self_ensemble=isinstance(enhancer.model, SelfEnsemble)),
+                   force, 'enhanced images', unrecorded=any(dest.exists() for _, dest in jobs))  # another generator or scale: refused, never reported as done
     by_folder = {}
     for _, dest in jobs: by_folder.setdefault(dest.parent, set()).add(dest.name)
     for folder, names in by_folder.items(): remove_partial_files(folder, names)  # what a killed run was writing
@@ -269,6 +285,16 @@ def enhance_files(
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e: row.update(status='skipped', reason=f"{type(e).__name__}: {e}")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(_row('', '')))
+
+def generator_digest(
+    generator:nn.Module|Path|str, # a generator, a generator file, or a run folder
+)->str:
+    "A short SHA-256 of a generator: its file's bytes, or a module's weights"
+    if isinstance(generator, (str, Path)): return file_digest(generator_file(generator))
+    digest = hashlib.sha256()
+    for name, tensor in generator.state_dict().items():
+        digest.update(name.encode()); digest.update(tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
+    return digest.hexdigest()[:16]
 
 def _row(src, dest, status='ok', reason=''):
     "A row of `enhance_files`' report"

@@ -19,7 +19,7 @@ from PIL import Image, ImageDraw
 from fastprogress.fastprogress import progress_bar
 
 from .core import pick_device, WeightsUnavailable, MissingExtra
-from .files import atomic_path, check_ours, GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
+from .files import writes_into, atomic_path, check_ours, GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
 from .crappify import crappify_folder, read_manifest
 from .data import pair_items
 from .baseline import load_baseline, BASELINE_NAME
@@ -36,6 +36,10 @@ def _baseline_file(path)->Path|None:
     return path if path.name == BASELINE_FILE else path/BASELINE_FILE if (path/BASELINE_FILE).exists() else None
 
 def _load_models(models, device, ema=True):
+    if isinstance(models, (str, Path)): models = [models]  # one generator file or run folder
+    kinds = (str, Path, torch.nn.Module) if isinstance(models, dict) else (str, Path)
+    if bad := [m for m in (models.values() if isinstance(models, dict) else models if isinstance(models, (list, tuple)) else [models]) if not isinstance(m, kinds)]:
+        raise TypeError(f"models is a list of generator files and run folders, or a dict {{name: generator module or file}} (got a {type(bad[0]).__name__} in it)")
     if isinstance(models, dict): named = models
     else: named = {BASELINE_NAME if _baseline_file(m) else Path(m).parent.name if Path(m).name == GENERATOR_FILE else Path(m).stem: m for m in models}
     loaded = {}
@@ -246,6 +250,7 @@ class Evaluation:
                 grid.paste(images[name].crop(box).resize((side, side), Image.Resampling.NEAREST), (x, y + label))
         return grid
 
+    @writes_into('folder')  # one writer at a time (`folder_lock`)
     def save(self, folder:Path|str)->Path:
         "Write the tables (CSV) and plots (PNG) to `folder`"
         import matplotlib.pyplot as plt

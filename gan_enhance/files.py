@@ -7,13 +7,14 @@ Docs: https://gan-enhance.github.io/gan_enhance/files.html.md"""
 # %% auto #0
 __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FILE', 'CONFIG_FILE', 'GAN_CONFIG_FILE',
            'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'CRITIC_CHECK_FILE', 'INPUTS_FILE', 'SETTINGS_FILE',
-           'MANIFEST_FILE', 'STAGE_FILE', 'OUTPUT_RECORD', 'STAGES', 'scratch_folder', 'generator_file',
-           'generator_folder', 'critic_folder', 'RunFolder', 'file_digest', 'atomic_path', 'remove_partial_files',
-           'foreign_files', 'check_ours', 'refresh_outputs', 'folder_stage', 'claim_folder']
+           'ENHANCE_FILE', 'MANIFEST_FILE', 'STAGE_FILE', 'OUTPUT_RECORD', 'LOCK_FILE', 'STAGES', 'scratch_folder',
+           'generator_file', 'generator_folder', 'critic_folder', 'RunFolder', 'file_digest', 'atomic_path',
+           'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs', 'folder_stage', 'claim_folder',
+           'FolderBusy', 'folder_lock', 'writes_into', 'check_settings']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
-import hashlib, json, os, re, stat, threading
-from contextlib import contextmanager
+import functools, hashlib, inspect, json, os, re, stat, threading
+from contextlib import contextmanager, ExitStack
 from pathlib import Path
 
 # %% ../nbs/00a_files.ipynb #8838cb91
@@ -40,9 +41,11 @@ SELECTION_FILE = 'selection.csv'  # a GAN run's held-out score every few steps
 CRITIC_CHECK_FILE = 'critic_check.json'  # a critic's held-out accuracy beside the one-number baseline's (`check_critic`)
 INPUTS_FILE = 'inputs.json'  # digests of the inputs a folder's outputs were built from (`refresh_outputs`)
 SETTINGS_FILE = 'crappify.json'  # a pairs folder's preset, seed and size cap: what its pairs were made with
+ENHANCE_FILE = 'enhance.json'  # an enhance output folder's generator digest and options: what its images were made with
 MANIFEST_FILE = 'manifest.csv'  # a pairs folder's photos: each one's pair, or why it was skipped
 STAGE_FILE = '.gan-enhance-stage'  # in a stage's run folder: which stage made it ('pretrain', 'critic', 'gan' or 'predictions')
 OUTPUT_RECORD = '.gan-enhance-outputs'  # in every folder gan_enhance writes into: a JSON line per file it wrote there
+LOCK_FILE = '.gan-enhance-lock'  # in a folder while a gan_enhance process writes into it: the process id of the writer
 
 def generator_file(
     path:Path|str, # a generator file, or a run folder holding `generator.pth`
@@ -120,14 +123,23 @@ def atomic_path(
     "Context manager giving a temporary path next to `dest`, renamed to `dest` on success and removed on failure"
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.parent/f'.{dest.name}.gan-enhance-{os.getpid()}-{threading.get_ident()}.tmp'  # unique to this process and thread, and to us
+    tmp = dest.parent/f'.{_temp_stem(dest.name)}.gan-enhance-{os.getpid()}-{threading.get_ident()}.tmp'  # unique to this process and thread, and to us
     try:
         yield Path(tmp)
         if record: _record_output(tmp, dest)  # before the rename: a file in place is always recorded
         os.replace(tmp, dest)
+    except RuntimeError as e:
+        Path(tmp).unlink(missing_ok=True)
+        if not any(s in str(e) for s in ('PytorchStreamWriter', 'inline_container', 'file write failed')): raise  # not torch's writer
+        raise OSError(f"Could not write {dest}: the disk is full or the folder not writable ({str(e).splitlines()[0]})") from e  # torch's writer failing
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+def _temp_stem(name:str)->str:
+    "The part of a temporary's name that says which file it becomes: the name, or for a long one its start and a digest of the whole"
+    if len(os.fsencode(name)) <= 200: return name
+    return os.fsdecode(os.fsencode(name)[:100]).rstrip('\udc80-\udcff') + '~' + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
 
 _PARTIAL = re.compile(r'\.(.+)\.gan-enhance-\d+-\d+\.tmp')  # `atomic_path`'s temporary names, .<name>.gan-enhance-<pid>-<thread>.tmp: no user names a file so
 
@@ -139,9 +151,10 @@ def remove_partial_files(
     "Remove the temporary files a process killed inside `atomic_path` (`kill -9`, power loss) left in `folder`"
     folder = Path(folder)
     if not folder.is_dir(): return
+    stems = None if names is None else {_temp_stem(n) for n in names}
     for tmp in (folder.rglob('.*.tmp') if recursive else folder.glob('.*.tmp')):
         match = _PARTIAL.fullmatch(tmp.name)
-        if match and (names is None or match.group(1) in names): tmp.unlink(missing_ok=True)
+        if match and (names is None or match.group(1) in stems): tmp.unlink(missing_ok=True)
 
 # %% ../nbs/00a_files.ipynb #7b6c2776
 _OS_FILES = {'.DS_Store', 'Thumbs.db', 'desktop.ini'}  # what file browsers leave in folders: never ours to write, never in the way
@@ -179,7 +192,7 @@ def foreign_files(
         parent = Path(parent)
         written.update(_read_record(parent))
         found += [parent/f for f in sorted(files) + [d for d in dirs if (parent/d).is_symlink()]
-                  if f != OUTPUT_RECORD and f not in _OS_FILES and not _PARTIAL.fullmatch(f)]
+                  if f not in (OUTPUT_RECORD, LOCK_FILE) and f not in _OS_FILES and not _PARTIAL.fullmatch(f)]
     if paths is not None: found = [Path(p) for p in paths if os.path.lexists(p)]
     return [p for p in found if not _is_ours(p, written.get(p, []))]
 
@@ -233,7 +246,7 @@ def folder_stage(
     "The stage that made `folder`: its mark, or for an older folder the files it holds"
     folder, mark = Path(folder), Path(folder)/STAGE_FILE
     if os.path.lexists(mark):
-        if mark.is_symlink() or not mark.is_file(): raise FileExistsError(f"{mark} is not a plain file: gan_enhance never follows it; move it away")
+        _check_plain(mark)
         stage = mark.read_text(errors='replace').strip()
         if stage not in STAGES: raise FileExistsError(f"{mark} names no stage of gan_enhance ({stage[:40]!r}): move it away")
         return stage
@@ -253,3 +266,91 @@ def claim_folder(
                               f"replaced or deleted); give the {stage} stage a folder of its own")
     if not (folder/STAGE_FILE).exists():
         with atomic_path(folder/STAGE_FILE) as tmp: tmp.write_text(stage)
+
+# %% ../nbs/00a_files.ipynb #3584f2be
+try: import fcntl
+except ImportError: fcntl = None  # Windows: no advisory locks; writers are not locked
+
+
+class FolderBusy(OSError):
+    "Another gan_enhance process is writing into the folder"
+
+_held, _held_guard = {}, threading.Lock()  # {real path: [lock file descriptor, depth]} of the folders this process holds
+
+def _take_lock(folder:Path)->int:
+    "Open and lock `folder`'s lock file; the open descriptor, or `FolderBusy` when another process holds it"
+    path = folder/LOCK_FILE
+    while True:
+        _check_plain(path)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0), 0o644)
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode(errors='replace').strip() or 'unknown'
+            os.close(fd)
+            raise FolderBusy(f"{folder} is being written by another gan_enhance process (pid {holder}): wait until it has finished, or choose another folder") from None
+        try: current = os.lstat(path)
+        except FileNotFoundError: current = None
+        if current is not None and os.path.samestat(os.fstat(fd), current): break
+        os.close(fd)  # its holder removed it as we opened it: lock the one in the folder now
+    os.ftruncate(fd, 0); os.write(fd, str(os.getpid()).encode())
+    return fd
+
+@contextmanager
+def folder_lock(
+    folder:Path|str, # the folder a command writes into (created if missing, removed again if the block left it empty)
+):
+    "Hold `folder` for this process while the block writes into it: another process asking for it gets `FolderBusy`; re-entrant within a process"
+    folder = Path(folder)
+    if fcntl is None or (os.path.lexists(folder) and (folder.is_symlink() or not folder.is_dir())): yield folder; return  # refused by the command's own checks
+    created = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]  # the folders the lock makes, deepest first
+    folder.mkdir(parents=True, exist_ok=True)
+    key = os.path.realpath(folder)
+    with _held_guard:
+        if key in _held: _held[key][1] += 1
+        else: _held[key] = [_take_lock(folder), 1]
+    try: yield folder
+    finally:
+        with _held_guard:
+            _held[key][1] -= 1
+            if not _held[key][1]:
+                fd = _held.pop(key)[0]
+                (folder/LOCK_FILE).unlink(missing_ok=True)  # while still locked: whoever opened it before retries
+                os.close(fd)
+        for made in created:
+            try: made.rmdir()
+            except OSError: break  # it holds what the block wrote
+
+def writes_into(
+    *names:str, # the decorated function's parameters that name its output folders
+):
+    "Decorator: the function holds `folder_lock` on the folders its parameters `names` name, for the whole call"
+    def decorate(f):
+        signature = inspect.signature(f)
+        @functools.wraps(f)
+        def locked(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            folders = [bound.arguments.get(n, signature.parameters[n].default) for n in names]
+            with ExitStack() as held:
+                for folder in folders:
+                    if isinstance(folder, (str, os.PathLike)): held.enter_context(folder_lock(folder))  # not None, nor a bad value the function reports
+                return f(*args, **kwargs)
+        return locked
+    return decorate
+
+# %% ../nbs/00a_files.ipynb #a36574cc
+def check_settings(
+    path:Path|str, # the folder's settings file, e.g. pairs/crappify.json
+    settings:dict, # what the outputs are made with now (JSON-serialisable)
+    force:bool, # remake the outputs, whatever they were made with
+    outputs:str='outputs', # what the folder holds, for the message: 'pairs', 'enhanced images'
+    unrecorded:bool=False, # the folder already holds outputs: without a settings file, nothing says what made them
+):
+    "Refuse a folder whose outputs were made with other settings (unless `force`); record `settings` as what they are made with"
+    path = Path(path)
+    _check_plain(path)
+    if not force:
+        if path.exists() and json.loads(path.read_text()) != json.loads(json.dumps(settings)):
+            raise ValueError(f"{path.parent} holds {outputs} made with other settings ({path.name}): use another output folder, or force=True (--force) to remake them")
+        if not path.exists() and unrecorded:
+            raise ValueError(f"{path.parent} holds {outputs} with no record of what made them (no {path.name}): use another output folder, or force=True (--force) to remake them")
+    with atomic_path(path) as tmp: tmp.write_text(json.dumps(settings, indent=2))

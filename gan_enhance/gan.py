@@ -26,7 +26,7 @@ from fastai.torch_core import set_seed, num_distrib, rank_distrib
 from fastai.vision.gan import GANLearner, GANLoss, GANTrainer, AdaptiveGANSwitcher, FixedGANSwitcher, GANDiscriminativeLR, AdaptiveLoss
 
 from .core import load_weights, pick_device, WeightsUnavailable, MissingExtra
-from .files import claim_folder, file_digest, refresh_outputs, atomic_path, GENERATOR_FILE, LAST_GENERATOR_FILE, CRITIC_FILE, GAN_CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SELECTION_FILE
+from .files import writes_into, file_digest, refresh_outputs, atomic_path, GENERATOR_FILE, LAST_GENERATOR_FILE, CRITIC_FILE, GAN_CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SELECTION_FILE
 from .config import GANConfig, GeneratorConfig
 from .critic import load_critic, save_critic
 from .data import stage_dataloaders
@@ -242,18 +242,19 @@ class CheckpointSelector(Callback):
     ):
         "Score the generator now, and keep its weights if they are the best so far"
         raw = generator.state_dict()  # live views: copied to the CPU below if these weights are kept
-        if ema is not None and ema.weights is not None:  # score what will be used, then put the raw weights back, bit for bit
+        averaged = ema.weights if ema is not None else None
+        if averaged is not None:  # score what will be used, then put the raw weights back, bit for bit
             raw = {k: v.detach().clone() for k, v in raw.items()}
-            generator.load_state_dict(ema.weights)
+            generator.load_state_dict(averaged)
         scores = self.score(generator)
-        if ema is not None and ema.weights is not None: generator.load_state_dict(raw)
+        if averaged is not None: generator.load_state_dict(raw)
         row = dict(step=self.steps, score=scores[self.metric], **{k: scores[k] for k in RECORDED})
         self.curve.append(row)
         if not self.eligible(row): return
         better = self.best is None or (row['score'] > self.best['score'] if HIGHER_IS_BETTER[self.metric] else row['score'] < self.best['score'])
         if better:
             cpu = lambda d: {k: v.detach().cpu().clone() for k, v in d.items()}
-            self.best = dict(step=self.steps, score=row['score'], raw=cpu(raw), ema=cpu(ema.weights) if ema is not None and ema.weights is not None else None)
+            self.best = dict(step=self.steps, score=row['score'], raw=cpu(raw), ema=cpu(averaged) if averaged is not None else None)
 
     def checkpoint_state(self)->dict: return dict(curve=self.curve, best=self.best, steps=self.steps)
 
@@ -283,6 +284,7 @@ def generator_loss_for(
     "The pretraining loss a generator file records, with VGG weights and Gram term as its pretraining had them"
     return pretraining_loss(recorded_loss(config), config.pretrained if pretrained is None else pretrained, config.gram_weight)
 
+@writes_into('folder')  # one writer at a time (`folder_lock`)
 def train_gan(
     pairs:Path|str, # a crappify output folder
     generator_file:Path|str, # a pretrained generator (`generator.pth`)
@@ -298,8 +300,7 @@ def train_gan(
     folder, device = Path(folder), pick_device(device)
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     outputs = (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE, CRITIC_FILE, LAST_GENERATOR_FILE, SELECTION_FILE)
-    claim_folder(folder, 'gan')  # never another stage's folder
-    check_run_folder(folder, config, restart, GAN_CONFIG_FILE, outputs)
+    check_run_folder(folder, config, restart, 'gan', GAN_CONFIG_FILE, outputs)  # never another stage's folder, nor another configuration
     built_from = dict(generator=file_digest(generator_file), critic=file_digest(critic_file))
     refresh_outputs(folder, built_from, outputs)  # a GAN run never goes on from (or keeps) parts built on another generator or critic
     set_seed(config.seed)

@@ -7,10 +7,10 @@ Docs: https://gan-enhance.github.io/gan_enhance/generator.html.md"""
 # %% auto #0
 __all__ = ['OFFLINE_ENV', 'SMALL_ARCHS', 'QUANTILES', 'TAIL_QUANTILES', 'HISTOGRAM_BINS', 'STATISTICS', 'LOSSES', 'weights_path',
            'imagenet_state_dict', 'backbone_meta', 'create_backbone', 'zero_last_conv', 'ResidualGenerator',
-           'create_generator', 'generator_splitter', 'global_statistics', 'thumbnail', 'apply_colour',
-           'stats_transform', 'identity_prior', 'statistics_read_by', 'GlobalColour', 'GlobalGenerator', 'ColourOnly',
-           'whole_size', 'gram_matrix', 'vgg16_features', 'FeatureLoss', 'pretraining_loss', 'read_generator_config',
-           'save_generator', 'load_generator']
+           'blur_last_shuffle', 'has_final_blur', 'create_generator', 'generator_splitter', 'global_statistics',
+           'thumbnail', 'apply_colour', 'stats_transform', 'identity_prior', 'statistics_read_by', 'GlobalColour',
+           'GlobalGenerator', 'ColourOnly', 'whole_size', 'gram_matrix', 'vgg16_features', 'FeatureLoss',
+           'pretraining_loss', 'read_generator_config', 'save_generator', 'load_generator']
 
 # %% ../nbs/04_generator.ipynb #b89dc4ef
 import os, warnings
@@ -22,7 +22,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 from fastai.callback.hook import hook_outputs
-from fastai.layers import NormType
+from fastai.layers import NormType, PixelShuffle_ICNR
 from fastai.torch_core import Module
 from fastai.vision.learner import create_body, model_meta, _default_meta
 from fastai.losses import MSELossFlat
@@ -80,7 +80,8 @@ def create_backbone(
     if arch in SMALL_ARCHS:
         if pretrained: raise WeightsUnavailable(f"{arch} has no ImageNet weights: ask for random weights (pretrained=False)")
         return SMALL_ARCHS[arch]()
-    backbone = torchvision.models.get_model(arch, weights=None)
+    try: backbone = torchvision.models.get_model(arch, weights=None)
+    except ValueError as e: raise ValueError(f"Unknown architecture {arch!r}: use a torchvision classification model (resnet34, resnet50, ...), xresnet_small or xresnet_tiny") from e
     if pretrained: backbone.load_state_dict(imagenet_state_dict(arch, download))
     return backbone
 
@@ -99,6 +100,23 @@ class ResidualGenerator(Module):
         self.scale = nn.Parameter(torch.ones(1))
     def forward(self, x): return x + self.scale * self.unet(x)
 
+def _last_shuffle(model:nn.Module)->nn.Module|None:
+    "The last `PixelShuffle_ICNR` of a generator's U-Net (the one `DynamicUnet` puts after its blocks), or None"
+    local = getattr(model, 'local', model)
+    unet = getattr(local, 'unet', local)
+    return ([m for m in getattr(unet, 'layers', []) if isinstance(m, PixelShuffle_ICNR)] or [None])[-1]
+
+def blur_last_shuffle(unet:nn.Module)->nn.Module:
+    "Put fastai's blur (replication pad, 2x2 average) after the U-Net's last pixel shuffle, where `DynamicUnet` leaves it out"
+    shuffle = _last_shuffle(unet)
+    if shuffle is not None and not has_final_blur(unet): shuffle.extend([nn.ReplicationPad2d((1, 0, 1, 0)), nn.AvgPool2d(2, stride=1)])
+    return unet
+
+def has_final_blur(model:nn.Module)->bool:
+    "Whether a generator blurs after its U-Net's last pixel shuffle (`final_blur`)"
+    shuffle = _last_shuffle(model)
+    return shuffle is not None and isinstance(shuffle[-1], nn.AvgPool2d)
+
 def create_generator(
     arch:str='resnet34', # torchvision backbone (or `xresnet_tiny`: tests; `xresnet_small`: the `cpu` recipe's generators)
     pretrained:bool=True, # ImageNet weights for the backbone (False: random weights)
@@ -107,6 +125,7 @@ def create_generator(
     residual:bool=False, # predict a correction added to the input, starting from the identity
     y_range:tuple|None=(-3.0, 3.0), # output range (ImageNet-normalised images lie in about -2.1..2.6); None for unbounded
     blur:bool=True, # blur after pixel shuffle (avoids checkerboard artefacts)
+    final_blur:bool=True, # blur after the U-Net's last pixel shuffle too, which fastai leaves unblurred (a GAN turns it into stripes of period 2)
     last_cross:bool=True, # fastai's full-resolution ResBlock on the input and the decoder's output (37% of a ResNet-34 U-Net's FLOPs)
     download:bool|None=None, # allow downloading ImageNet weights (None: unless $GAN_ENHANCE_OFFLINE is set)
     global_branch:str='none', # a colour transform of the whole photo before the U-Net: 'gain' (per channel), 'matrix' (3x4) or 'none' (`GlobalGenerator`)
@@ -114,11 +133,17 @@ def create_generator(
     global_stats:str='extended', # the `global_statistics` the global branch reads ('basic': as files written before 'extended')
 )->nn.Module:
     "A U-Net generator on a torchvision backbone with weight norm, as fastai's `unet_learner` makes it"
-    body = create_body(create_backbone(arch, pretrained, download), n_in=3, pretrained=pretrained, cut=backbone_meta(arch)['cut'])
-    with warnings.catch_warnings():  # fastai's ConvLayer still calls torch's old weight_norm; generator files keep its weight_g/weight_v names
-        warnings.filterwarnings('ignore', message=r'.*torch\.nn\.utils\.weight_norm. is deprecated', category=FutureWarning)
-        unet = DynamicUnet(body, 3, (size, size), blur=blur, self_attention=self_attention,
-                           y_range=None if residual else y_range, norm_type=NormType.Weight, last_cross=last_cross)
+    backbone = create_backbone(arch, pretrained, download)
+    try:
+        body = create_body(backbone, n_in=3, pretrained=pretrained, cut=backbone_meta(arch)['cut'])
+        with warnings.catch_warnings():  # fastai's ConvLayer still calls torch's old weight_norm; generator files keep its weight_g/weight_v names
+            warnings.filterwarnings('ignore', message=r'.*torch\.nn\.utils\.weight_norm. is deprecated', category=FutureWarning)
+            unet = DynamicUnet(body, 3, (size, size), blur=blur, self_attention=self_attention,
+                               y_range=None if residual else y_range, norm_type=NormType.Weight, last_cross=last_cross)
+    except (StopIteration, RuntimeError, IndexError, AttributeError, TypeError) as e:  # no pooling layer to cut at (transformers, MobileNet), or branches a U-Net can't follow (Inception)
+        raise ValueError(f"{arch} can't be the encoder of a U-Net: fastai cuts a convolutional network before its pooling head and follows its feature maps, "
+                         f"which {arch} does not allow; use a ResNet (resnet18, resnet34, resnet50), a DenseNet, an EfficientNet, xresnet_small or xresnet_tiny") from e
+    if final_blur: blur_last_shuffle(unet)
     local = ResidualGenerator(unet) if residual else unet
     return local if global_branch == 'none' else GlobalGenerator(local, global_branch, global_size, global_stats)
 
@@ -367,6 +392,7 @@ def save_generator(
     "Save a generator as its configuration and weights (and their EMA), loadable with `torch.load(weights_only=True)`"
     config = (config or GeneratorConfig()).replace(**changes)
     if isinstance(model, GlobalGenerator): config = config.replace(global_stats=model.colour.statistics)  # what its weights read, whatever the caller said
+    config = config.replace(final_blur=has_final_blur(model))  # what the module has, whatever the caller said
     saved = {'config': config.to_dict(), 'state_dict': model.state_dict(), **({'ema_state_dict': ema_state_dict} if ema_state_dict is not None else {})}
     with atomic_path(path) as tmp: torch.save(saved, tmp)
 

@@ -17,7 +17,7 @@ import torch
 import gan_enhance
 from .config import PipelineConfig, recipe
 from .core import sample_photos, pick_device
-from .files import atomic_path, file_digest, check_ours, GENERATOR_FILE, CRITIC_FILE, CRITIC_CHECK_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
+from .files import writes_into, atomic_path, file_digest, check_ours, GENERATOR_FILE, CRITIC_FILE, CRITIC_CHECK_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
 from .crappify import Crappifier, crappify_folder, summarize
 from .data import pair_items, split_pairs
 from .pretrain import pretrain_generator, plot_history
@@ -99,6 +99,7 @@ def _environment(device)->dict:
                 fastai=fastai.__version__, python=platform.python_version(), device=str(device),
                 cpu_threads=torch.get_num_threads(), gpu=torch.cuda.get_device_name() if torch.cuda.is_available() else None)
 
+@writes_into('out')  # one writer at a time (`folder_lock`)
 def run_pipeline(
     photos:Path|str|None=None, # folder of photos (None: scikit-image's sample photos, written to OUT/photos)
     out:Path|str='data/run', # the run folder

@@ -19,7 +19,7 @@ from fastai.torch_core import set_seed, rank_distrib
 
 from .config import PretrainConfig
 from .core import load_weights, pick_device
-from .files import claim_folder, file_digest, refresh_outputs, generator_file, generator_folder, GENERATOR_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE
+from .files import writes_into, file_digest, refresh_outputs, generator_file, generator_folder, GENERATOR_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE
 from .baseline import fit_global_baseline, baseline_inputs, saved_baseline
 from .data import pairs_dataloaders, stage_dataloaders, pair_items, split_pairs
 from .generator import whole_size, create_generator, generator_splitter, FeatureLoss, pretraining_loss, save_generator, load_generator
@@ -104,6 +104,7 @@ def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, b
     elif hasattr(learn.model, 'colour') and config.global_prior: learn.model.colour.set_prior(global_prior(pairs, config, baseline))
     return learn
 
+@writes_into('folder')  # one writer at a time (`folder_lock`)
 def pretrain_generator(
     pairs:Path|str, # a crappify output folder
     config:PretrainConfig, # the run's configuration (see `recipe`)
@@ -119,8 +120,7 @@ def pretrain_generator(
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     start = start_file(config, folder, start)
     start_state = start_weights(config, start) if start else None  # checked before anything is written or replaced
-    claim_folder(folder, 'pretrain')  # never another stage's folder
-    check_run_folder(folder, config, restart)
+    check_run_folder(folder, config, restart, 'pretrain')  # never another stage's folder, nor another configuration
     settings = Path(pairs)/SETTINGS_FILE  # the pairs' crappify settings and seed: another data set is another run
     built_from = dict(pairs=file_digest(settings) if settings.exists() else None, **({'start': file_digest(start)} if start else {}))  # and another start is another run
     refresh_outputs(folder, built_from, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE))

@@ -26,19 +26,20 @@ from fastcore.foundation import L
 from fastcore.test import test_eq, test_close
 
 from .core import load_weights, ModelFileError, MissingExtra, TrainingDiverged
-from .files import atomic_path, remove_partial_files, check_ours, GENERATOR_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE
+from .files import atomic_path, remove_partial_files, claim_folder, GENERATOR_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE
 
 # %% ../nbs/04c_runs.ipynb #943d3497
 def check_run_folder(
     folder:Path, # a run folder
     config, # the run's configuration (`PretrainConfig`, or any dataclass with `to_dict`/`from_dict`)
     restart:bool, # forget what the folder holds and start over
+    stage:str='pretrain', # the stage the folder belongs to: another stage's folder is refused (`claim_folder`)
     config_file:str=CONFIG_FILE, # name of the configuration file in the folder
     outputs:tuple=(CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE), # files a restart removes
 ):
-    "Refuse a run folder that holds files we did not write or another configuration; write this one; remove half-written files a killed run left"
+    "Refuse a run folder that holds files we did not write, belongs to another stage or holds another configuration; write this one; remove half-written files a killed run left"
     path = folder/config_file
-    check_ours(folder)  # restart redoes our own run, never replaces someone else's files
+    claim_folder(folder, stage)  # restart redoes our own run, never replaces someone else's files or another stage's
     remove_partial_files(folder, (config_file, *outputs))
     if restart and folder.exists():
         for name in (config_file, *outputs): (folder/name).unlink(missing_ok=True)
