@@ -13,7 +13,7 @@ __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FIL
            'FolderBusy', 'folder_lock', 'writes_into', 'check_settings']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
-import functools, hashlib, inspect, json, os, re, stat, threading
+import errno, functools, hashlib, inspect, json, os, re, stat, threading
 from contextlib import contextmanager, ExitStack
 from pathlib import Path
 
@@ -132,6 +132,10 @@ def atomic_path(
         Path(tmp).unlink(missing_ok=True)
         if not any(s in str(e) for s in ('PytorchStreamWriter', 'inline_container', 'file write failed')): raise  # not torch's writer
         raise OSError(f"Could not write {dest}: the disk is full or the folder not writable ({str(e).splitlines()[0]})") from e  # torch's writer failing
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        if e.errno not in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT): raise
+        raise OSError(e.errno, f"{e.strerror}: could not write {dest}") from e  # which file, whoever raised it
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
