@@ -37,8 +37,8 @@ def _baseline_file(path)->Path|None:
 
 def _load_models(models, device, ema=True):
     if isinstance(models, (str, Path)): models = [models]  # one generator file or run folder
-    kinds = (str, Path, torch.nn.Module) if isinstance(models, dict) else (str, Path)
-    if bad := [m for m in (models.values() if isinstance(models, dict) else models if isinstance(models, (list, tuple)) else [models]) if not isinstance(m, kinds)]:
+    given, kinds = (list(models.values()), (str, Path, torch.nn.Module)) if isinstance(models, dict) else (models if isinstance(models, (list, tuple)) else [models], (str, Path))
+    if bad := [m for m in given if not isinstance(m, kinds)]:
         raise TypeError(f"models is a list of generator files and run folders, or a dict {{name: generator module or file}} (got a {type(bad[0]).__name__} in it)")
     if isinstance(models, dict): named = models
     else: named = {BASELINE_NAME if _baseline_file(m) else Path(m).parent.name if Path(m).name == GENERATOR_FILE else Path(m).stem: m for m in models}
