@@ -107,17 +107,20 @@ def save_baseline(
     "Save a fitted baseline as its weights and settings (loadable with `torch.load(weights_only=True)`)"
     with atomic_path(path) as tmp: torch.save(dict(weights=baseline.weights.cpu(), size=baseline.size, notes=notes), tmp)
 
+# %% ../nbs/04d_baseline.ipynb #554794c8
 def _read_baseline(path:Path|str)->tuple: # (baseline, the notes saved with it)
     saved = load_weights(path, 'baseline file')
     try: return GlobalStatsBaseline(saved['weights'], saved['size']).eval(), saved.get('notes', {})
     except (KeyError, TypeError, AttributeError, ValueError): raise ModelFileError(f"{path} is not a global-statistics baseline file (save_baseline)") from None
 
+# %% ../nbs/04d_baseline.ipynb #ed414ec9
 def load_baseline(
     path:Path|str, # a file from `save_baseline`
 )->GlobalStatsBaseline:
     "A fitted baseline from its file"
     return _read_baseline(path)[0]
 
+# %% ../nbs/04d_baseline.ipynb #49ff0c43
 def baseline_inputs(
     pairs:Path|str, # a crappify output folder
     relpaths:list, # the training photos
@@ -128,6 +131,7 @@ def baseline_inputs(
     settings = Path(pairs)/SETTINGS_FILE
     return dict(pairs=file_digest(settings) if settings.exists() else None, photos=sorted(relpaths), draws=draws, statistics=statistics)
 
+# %% ../nbs/04d_baseline.ipynb #111dc43f
 def saved_baseline(
     path:Path|str|None, # a baseline file, or None
     built_from:dict, # `baseline_inputs` of the fit wanted
@@ -138,6 +142,7 @@ def saved_baseline(
     except ModelFileError: return None  # damaged: fitted again
     return baseline if notes.get('built_from') == built_from else None
 
+# %% ../nbs/04d_baseline.ipynb #62db3e1d
 def baseline_stage(
     pairs:Path|str, # a crappify output folder
     path:Path|str, # the baseline file to write, e.g. models/baseline/baseline.pth

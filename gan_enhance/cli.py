@@ -90,6 +90,7 @@ def pretrain(
     print(f"Generator: {out/GENERATOR_FILE}  (history: {out/HISTORY_FILE})")
     return 0
 
+# %% ../nbs/90_cli.ipynb #edb8ebdf
 def critic(
     pairs:str, # crappify output folder
     generator:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
@@ -109,6 +110,7 @@ def critic(
     print(f"Critic: {out/CRITIC_FILE}  (validation loss, accuracy: {[round(float(v), 4) for v in learn.validate()]})")
     return 0
 
+# %% ../nbs/90_cli.ipynb #4493bfaa
 def gan(
     pairs:str, # crappify output folder
     pretrained_run:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
@@ -217,6 +219,7 @@ COMMANDS = {'crappify': (crappify, ['src', 'dest'], None), 'pretrain': (pretrain
             'critic': (critic, ['pairs'], 'gan'), 'gan': (gan, ['pairs', 'pretrained_run'], 'gan'), 'evaluate': (evaluate, ['pairs'], None),
             'enhance': (enhance, ['inputs'], None), 'export': (export, ['generator', 'out'], None), 'run': (run, ['photos'], None)}
 
+# %% ../nbs/90_cli.ipynb #cd9909d7
 def parser_for(
     name:str, # a subcommand
 )->argparse.ArgumentParser:
@@ -226,6 +229,7 @@ def parser_for(
     parser.add_argument('--debug', action='store_true', help=f"show the full traceback of an error (or set ${DEBUG_ENV})")
     return add_recipe_options(parser, RECIPES[recipes], loss_changes=LOSS_CHANGES if recipes == 'pretrain' else None) if recipes else parser
 
+# %% ../nbs/90_cli.ipynb #e63bdf0e
 def usage()->str:
     "The list of subcommands with their one-line descriptions"
     lines = ["usage: gan-enhance COMMAND [options]   (gan-enhance COMMAND --help for its options)", "", "commands:"]
@@ -235,10 +239,12 @@ DEBUG_ENV = 'GAN_ENHANCE_DEBUG'  # set it (or pass --debug) to see the traceback
 USER_ERRORS = (ValueError, OSError, TrainingDiverged, RecursionError,
                WeightsUnavailable, MissingExtra)  # a user's mistake, a missing file, a fault of the environment (disk full, read-only, no such device), a run that diverged: one line; anything else is a bug, with its traceback
 
+# %% ../nbs/90_cli.ipynb #99ab83d4
 def quiet_dependency_warnings():
     "Keep FutureWarnings and DeprecationWarnings (addressed to developers, mostly about our dependencies' own code) out of a user's terminal"
     for category in (FutureWarning, DeprecationWarning): warnings.filterwarnings('ignore', category=category)
 
+# %% ../nbs/90_cli.ipynb #d653d2fc
 def main(
     argv:list|None=None, # the arguments after `gan-enhance` (default: the command line's)
 )->int: # exit code

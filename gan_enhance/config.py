@@ -25,6 +25,7 @@ def _check_kind(field:dataclasses.Field, value):
     if not any(is_kind(value, kind) for kind in kinds):
         raise ValueError(f"{field.name.replace('_', '-')} takes {' or '.join(_KIND_NAMES.get(k, str(k)) for k in kinds)} (got {value!r})")
 
+# %% ../nbs/00b_config.ipynb #54b0e6d6
 class Config:
     "Mixin for frozen dataclasses that describe a run: a plain-dict round trip (tuples as lists), `replace`, and checks of kind, range, choice and length"
     ranges = {}  # {field: (lowest, highest)} allowed, both included; a tuple field is checked item by item
@@ -51,6 +52,7 @@ class Config:
         return cls(**{**cls.written_before, **{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names}})
     def replace(self, **changes): return dataclasses.replace(self, **changes)
 
+# %% ../nbs/00b_config.ipynb #3b5bb5a1
 def field_docs(
     cls:type, # a configuration dataclass
 )->dict: # {field: docment}
@@ -248,6 +250,7 @@ LOSS_CHANGES = {('cpu', 'feature'): dict(start_from='mse', repeat=1, unfrozen_ep
 
 RECIPE_ENV = 'GAN_ENHANCE_RECIPE'  # the recipe the stage notebooks use when this is set (e.g. `cpu` on a Kaggle CPU, `tiny` for a check in CI)
 
+# %% ../nbs/00b_config.ipynb #be28a4cb
 def recipe(
     stage:str, # 'pretrain', 'gan' (critic and GAN) or 'pipeline' (the main job)
     name:str|None=None, # 'full', 'cpu', 'quick' or 'tiny' (None: $GAN_ENHANCE_RECIPE, else 'full' on CUDA and 'quick' otherwise)

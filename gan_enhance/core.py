@@ -181,15 +181,19 @@ def sample_photos(
 class WeightsUnavailable(RuntimeError):
     "ImageNet weights that are neither in the torch hub cache nor downloadable"
 
+# %% ../nbs/00_core.ipynb #b1132eaf
 class TrainingDiverged(RuntimeError):
     "The loss became NaN or infinite (or exploded): a training run's settings, most often its learning rate, do not fit its data"
 
+# %% ../nbs/00_core.ipynb #fed243b3
 class ModelFileError(ValueError):
     "A model or checkpoint file that is empty, truncated, of another kind or architecture, or not weights-only"
 
+# %% ../nbs/00_core.ipynb #e858739a
 class MissingExtra(ImportError):
     "An optional dependency, installed with one of the package's extras, that is missing"
 
+# %% ../nbs/00_core.ipynb #4bfab092
 def load_weights(
     path:Path|str, # a file written with `torch.save`
     what:str='model file', # what the file should be, for messages
@@ -209,6 +213,7 @@ def load_weights(
     if not isinstance(saved, dict): raise ModelFileError(f"{path} is not a {what}: it holds a {type(saved).__name__}")
     return saved
 
+# %% ../nbs/00_core.ipynb #0d94ae19
 def pick_device(
     device=None, # 'cpu', 'cuda', 'cuda:1', a `torch.device`, or None for the GPU if there is one
 ):

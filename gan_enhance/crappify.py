@@ -149,6 +149,7 @@ class Blur(Operation):
     def sample(self, rng): return dict(radius=draw(rng, self.radius))
     def apply(self, img, params): return img.filter(ImageFilter.GaussianBlur(params['radius']))
 
+# %% ../nbs/01_crappify.ipynb #971a1437
 @dataclass
 class Noise(Operation):
     "Additive Gaussian noise"
@@ -162,6 +163,7 @@ class Noise(Operation):
         pixels = pixels + np.random.default_rng(params['seed']).normal(0, params['sigma'], pixels.shape).astype(np.float32)
         return Image.fromarray(np.clip(pixels.round(), 0, 255).astype(np.uint8))
 
+# %% ../nbs/01_crappify.ipynb #06d6fcca
 @dataclass
 class Contrast(Operation):
     "Random contrast and brightness"
@@ -175,6 +177,7 @@ class Contrast(Operation):
         img = ImageEnhance.Contrast(img).enhance(params['contrast'])
         return ImageEnhance.Brightness(img).enhance(params['brightness'])
 
+# %% ../nbs/01_crappify.ipynb #bc4174f1
 @dataclass
 class Dither(Operation):
     "Reduce to a small adaptive palette with Floyd-Steinberg dithering"
@@ -197,6 +200,7 @@ WORDS = ('photo', 'summer', 'holiday', 'family', 'beach', 'copyright', 'sample',
 def _font(size):
     return ImageFont.load_default() if size is None else ImageFont.load_default(size=size)
 
+# %% ../nbs/01_crappify.ipynb #55c32f1a
 @dataclass
 class Text(Operation):
     "Write text over the photo"
@@ -234,6 +238,7 @@ class Text(Operation):
                                  fill=_parse_color(params['color']))
         return img
 
+# %% ../nbs/01_crappify.ipynb #37f28c52
 def _parse_color(color):
     if isinstance(color, str) and color.startswith('('): return tuple(int(o) for o in color.strip('()').split(','))
     return color
@@ -263,6 +268,7 @@ def _tuples(o):
     "JSON gives lists where the settings had tuples"
     return tuple(o) if isinstance(o, list) else o
 
+# %% ../nbs/01_crappify.ipynb #9faf023b
 def _operation(o):
     "An `Operation` from itself or from its settings dict, with a one-line error for an unknown operation or setting"
     if isinstance(o, Operation): return o
@@ -273,6 +279,7 @@ def _operation(o):
         fields = ', '.join(f.name for f in dataclasses.fields(OPERATIONS[o['op']]))
         raise ValueError(f"{o['op']}: {str(e).split('() ')[-1]} (its settings: {fields})") from e
 
+# %% ../nbs/01_crappify.ipynb #d0fae571
 def image_key(
     seed:int, # the data set's seed
     relpath:str, # the image's path relative to the source folder, with '/' separators
@@ -280,6 +287,7 @@ def image_key(
     "The string that all of an image's randomness is drawn from"
     return f'{seed}:{relpath}'
 
+# %% ../nbs/01_crappify.ipynb #ad535a3c
 class Crappifier:
     "An ordered list of degradations: draws each image's parameters from (seed, path) and makes its (low, high) pair"
     def __init__(self,
@@ -386,9 +394,11 @@ def _save(img:Image.Image, dest:Path, quality:int):
         if dest.suffix.lower() in JPEG_SUFFIXES: img.save(tmp, 'JPEG', quality=quality)
         else: img.save(tmp, 'PNG', compress_level=1)
 
+# %% ../nbs/01_crappify.ipynb #0fac080d
 def _image_size(path):
     with Image.open(path) as img: return img.size
 
+# %% ../nbs/01_crappify.ipynb #4d7bf751
 def _existing_pair(
     source:Path, # the photo
     high_path:Path, # its high-quality side
@@ -401,6 +411,7 @@ def _existing_pair(
         return info, _image_size(high_path), _image_size(low_path)
     except (OSError, SyntaxError, ValueError): return None  # e.g. hr/ deleted, or the source replaced by a broken file: make it again
 
+# %% ../nbs/01_crappify.ipynb #1ef39863
 def _frames(path:Path)->int:
     "How many frames or pages an image file holds"
     with Image.open(path) as img: return getattr(img, 'n_frames', 1)
@@ -408,6 +419,7 @@ def _frames(path:Path)->int:
 _FIRST_PARENT = None  # a worker's parent process id when it started
 _FORKING_WORKERS = False  # set while `crappify_folder` starts its worker processes
 
+# %% ../nbs/01_crappify.ipynb #a7ecb19d
 def _die_with_parent():
     "In a crappify worker just forked (Linux): ask the kernel to kill it when its parent dies, even while it waits on a pipe for work"
     if not _FORKING_WORKERS: return
@@ -416,6 +428,7 @@ def _die_with_parent():
 
 if sys.platform.startswith('linux'): os.register_at_fork(after_in_child=_die_with_parent)
 
+# %% ../nbs/01_crappify.ipynb #ae5345c8
 def _stop_if_orphaned():
     "In a worker process whose run was killed, exit instead of going on writing pairs"
     global _FIRST_PARENT
@@ -427,6 +440,7 @@ def _stop_if_orphaned():
 
 _FAILURES = (OSError, SyntaxError, ValueError, MemoryError)  # what one photo's decoding, degrading or writing may raise
 
+# %% ../nbs/01_crappify.ipynb #a15b8743
 def crappify_one(
     relpath:str, # the photo's path relative to `src`, with '/' separators
     src:Path, # the source folder
@@ -516,12 +530,14 @@ def crappify_folder(
     with atomic_path(dest/MANIFEST_FILE) as tmp: manifest.to_csv(tmp, index=False)
     return manifest
 
+# %% ../nbs/01_crappify.ipynb #6997bde5
 def _utf8(name:str)->bool:
     "Whether a file name read from disk is valid UTF-8 (Python keeps undecodable bytes as surrogates, which no CSV can hold)"
     try: name.encode('utf-8')
     except UnicodeEncodeError: return False
     return True
 
+# %% ../nbs/01_crappify.ipynb #76681291
 def _skipped_row(relpath:str, reason:str, seed:int)->dict:
     "The manifest row of an entry that is not made into a pair, its name printable whatever its bytes"
     return dict(relpath=printable_name(relpath), status='skipped', reason=reason, lr='', hr='', seed=seed, resumed=False)
@@ -530,6 +546,7 @@ _FIRST_COLUMNS = ['relpath', 'status', 'reason', 'lr', 'hr', 'seed', 'resumed', 
                   'source_height', 'exif_orientation', 'hr_width', 'hr_height', 'lr_width', 'lr_height']
 _INT_COLUMNS = _FIRST_COLUMNS[-7:]
 
+# %% ../nbs/01_crappify.ipynb #fe2bbdb4
 def _columns(rows):
     rest = dict.fromkeys(k for r in rows for k in r if k not in _FIRST_COLUMNS)
     return _FIRST_COLUMNS + list(rest)

@@ -85,6 +85,7 @@ def critic_photos(
     n_train = min(len(train), config.critic_photos - n_valid)
     return sorted(train.sample(n_train, random_state=config.seed)) + sorted(valid.sample(n_valid, random_state=config.seed))
 
+# %% ../nbs/08_critic.ipynb #b0387747
 def critic_items(pairs:Path|str|pd.DataFrame, generated:Path|str, valid_pct:float=0.1, seed:int=42, repeat:int=1,
                  relpaths:list|None=None, # only these photos (`critic_photos`; None: every pair)
                 )->tuple:
@@ -102,6 +103,7 @@ def critic_items(pairs:Path|str|pd.DataFrame, generated:Path|str, valid_pct:floa
     n = len(pairs_)
     return items, list(valid_idx) + [n + i for i in valid_idx]
 
+# %% ../nbs/08_critic.ipynb #31723aad
 def critic_dataloaders(
     pairs:Path|str|pd.DataFrame, # a crappify output folder, or its `pair_items`
     generated:Path|str, # the generator's predictions (`save_predictions`)
@@ -160,6 +162,7 @@ def crop_sample(
             crops.append(img[0, :, top:top + size, left:left + size])
     return torch.stack(crops)
 
+# %% ../nbs/08_critic.ipynb #b4400dc8
 def detail_baseline(
     train:torch.Tensor, # (N, 3, H, W) crops in [0, 1] to fit on
     train_labels:np.ndarray, # (N,) 1 for an original, 0 for a generated image
@@ -171,6 +174,7 @@ def detail_baseline(
     feature = lambda crops: laplacian_energy(crops).clamp_min(1e-12).log().numpy()[:, None]
     return float(LogisticRegression().fit(feature(train), train_labels).score(feature(valid), valid_labels))
 
+# %% ../nbs/08_critic.ipynb #076ee92f
 @torch.no_grad()
 def critic_accuracy(
     critic:nn.Module, # a critic (logits per patch; above 0: original)
@@ -206,7 +210,6 @@ def check_critic(
 # %% ../nbs/08_critic.ipynb #ee6d2b63
 CRITIC_OUTPUTS = (CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, CRITIC_CHECK_FILE)  # what a critic run writes (and a changed input removes)
 
-
 def critic_file(
     path:Path|str, # a critic file, or a critic run folder
 )->Path:
@@ -216,10 +219,12 @@ def critic_file(
     if not path.is_file(): raise FileNotFoundError(f"Critic file not found: {path} (`gan-enhance critic PAIRS --generator GENERATOR_RUN` makes one)")
     return path
 
+# %% ../nbs/08_critic.ipynb #cc42a87b
 def save_critic(model:nn.Module, path:Path|str, config:GANConfig):
     "Save a critic's weights with the configuration that built it (loadable with `weights_only=True`)"
     with atomic_path(path) as tmp: torch.save({'config': config.to_dict(), 'state_dict': model.state_dict()}, tmp)
 
+# %% ../nbs/08_critic.ipynb #f307ae9b
 def load_critic(path:Path|str, device='cpu')->nn.Module:
     "Rebuild a critic from `save_critic`'s file"
     saved = load_weights(path, 'critic file')
@@ -231,6 +236,7 @@ def load_critic(path:Path|str, device='cpu')->nn.Module:
         raise ModelFileError(f"{path} is not a critic file of this library, or its weights do not fit its configuration ({type(e).__name__}: {e})") from e
     return model.to(device)
 
+# %% ../nbs/08_critic.ipynb #5b75fd63
 @writes_into('folder')  # one writer at a time (`folder_lock`)
 def pretrain_critic(
     pairs:Path|str|pd.DataFrame, # a crappify output folder, or its `pair_items`
@@ -268,12 +274,14 @@ def pretrain_critic(
     (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
     return learn
 
+# %% ../nbs/08_critic.ipynb #1a7caf9d
 def _save_check(critic, pairs, generated, config, folder):
     "Write `check_critic`'s accuracies to the run folder, and say them"
     check = check_critic(critic, pairs, generated, config)
     with atomic_path(Path(folder)/CRITIC_CHECK_FILE) as tmp: tmp.write_text(json.dumps(check, indent=2))
     print(critic_verdict(check, Path(folder).name))
 
+# %% ../nbs/08_critic.ipynb #5b8f77c0
 def critic_verdict(
     check:dict, # `check_critic`'s output
     name:str='the critic', # how to call it

@@ -105,6 +105,7 @@ def pair_items(
 
 SCENE_SUFFIX = re.compile(r'[_-](left|right)$', re.IGNORECASE)
 
+# %% ../nbs/02_data.ipynb #d7123ff9
 def scene_of(
     relpath:str, # a photo's path relative to its folder
 )->str: # the scene it shows
@@ -112,6 +113,7 @@ def scene_of(
     path = Path(relpath)
     return (path.parent/SCENE_SUFFIX.sub('', path.stem)).as_posix()
 
+# %% ../nbs/02_data.ipynb #7fba5613
 def scene_split(
     relpaths:list, # photos' relative paths
     valid_pct:float=0.1, # fraction of photos held out for validation (whole scenes only, so possibly a little less)
@@ -129,6 +131,7 @@ def scene_split(
     is_valid = scenes.isin(held).to_numpy()
     return list(np.flatnonzero(~is_valid)), list(np.flatnonzero(is_valid))
 
+# %% ../nbs/02_data.ipynb #687c218d
 def split_pairs(
     items:pd.DataFrame, # from `pair_items`
     valid_pct:float=0.1, # fraction held out for validation
@@ -140,6 +143,7 @@ def split_pairs(
     items = pd.concat([items.iloc[train]] * repeat + [items.iloc[valid]], ignore_index=True)
     return items, list(range(len(train) * repeat, len(items)))
 
+# %% ../nbs/02_data.ipynb #2b40ce6d
 def pairs_datablock(
     size:int=128, # side of the square crops the model sees
     valid_idx:list|None=None, # indices of the validation items (None: a random 10% with seed 42)
@@ -160,6 +164,7 @@ def pairs_datablock(
                                + ([DihedralItem()] if flips else []),
                      batch_tfms=[Normalize.from_stats(*imagenet_stats)] if normalize else [])
 
+# %% ../nbs/02_data.ipynb #09f9f28d
 def pairs_dataloaders(
     pairs:Path|str, # a crappify output folder
     size:int=128, # side of the square crops
@@ -186,6 +191,7 @@ def pairs_dataloaders(
     block = pairs_datablock(size, valid_idx, min_scale, normalize, valid_scale, native, flips, pairs_crappifier(pairs) if online else None, whole)
     return block.dataloaders(items, bs=bs, num_workers=ifnone(num_workers, defaults.cpus), device=device, **kwargs)
 
+# %% ../nbs/02_data.ipynb #b6c90251
 def stage_dataloaders(
     pairs:Path|str, # a crappify output folder
     config:TrainingConfig, # a training stage's configuration: its split, crops, workers and degradation

@@ -105,6 +105,7 @@ def _array_image(pixels:np.ndarray)->Image.Image:
     if pixels.dtype != np.uint8: raise ValueError(f"an image array holds 8-bit integers or floats in 0..1 (got {pixels.dtype})")
     return Image.fromarray(pixels)
 
+# %% ../nbs/13_enhance.ipynb #911143ed
 class Enhancer:
     "A generator ready to enhance images of any size and mode, in overlapping tiles"
     def __init__(self,
@@ -218,6 +219,7 @@ def _check_outputs(inputs:list, out:Path):
         if path.is_dir() and (out == path or path in out.parents):
             raise ValueError(f"Output folder {out} is inside the input folder {path}: choose another one, inputs are never overwritten")
 
+# %% ../nbs/13_enhance.ipynb #21eedd86
 def enhance_jobs(
     inputs:list, # image files and folders
     out:Path|str, # output folder
@@ -242,12 +244,14 @@ def enhance_jobs(
     if not jobs and not skipped: raise ValueError(f"No images in {', '.join(map(str, inputs))} (looked for {', '.join(IMAGE_EXTENSIONS)})")
     return list(jobs.items()), skipped
 
+# %% ../nbs/13_enhance.ipynb #fabe5024
 def _save(img:Image.Image, dest:Path):
     with atomic_path(dest) as tmp:
         suffix = dest.suffix.lower()
         if suffix in ('.jpg', '.jpeg'): img.convert('RGB' if img.mode != 'L' else 'L').save(tmp, 'JPEG', quality=95)
         else: img.save(tmp, Image.registered_extensions().get(suffix, 'PNG'))
 
+# %% ../nbs/13_enhance.ipynb #720e0d7c
 @writes_into('out')  # one writer at a time (`folder_lock`)
 def enhance_files(
     inputs:list, # image files and folders of images
@@ -286,6 +290,7 @@ def enhance_files(
         rows.append(row)
     return pd.DataFrame(rows, columns=list(_row('', '')))
 
+# %% ../nbs/13_enhance.ipynb #3d88353c
 def generator_digest(
     generator:nn.Module|Path|str, # a generator, a generator file, or a run folder
 )->str:
@@ -296,6 +301,7 @@ def generator_digest(
         digest.update(name.encode()); digest.update(tensor.detach().cpu().contiguous().reshape(-1).view(torch.uint8).numpy().tobytes())
     return digest.hexdigest()[:16]
 
+# %% ../nbs/13_enhance.ipynb #5b43d77b
 def _row(src, dest, status='ok', reason=''):
     "A row of `enhance_files`' report"
     return dict(input=str(src), output=str(dest), status=status, reason=reason, width=None, height=None, seconds=0.0)
@@ -310,6 +316,7 @@ class ImageGenerator(nn.Module):
         self.register_buffer('std', torch.tensor(stats[1]).view(1, -1, 1, 1))
     def forward(self, image): return (self.generator((image - self.mean) / self.std) * self.std + self.mean).clamp(0, 1)
 
+# %% ../nbs/13_enhance.ipynb #dcd050af
 def export_onnx(
     generator:nn.Module|Path|str, # a generator, a generator file, or a run folder
     path:Path|str, # the .onnx file to write (atomically)
@@ -338,6 +345,7 @@ def export_onnx(
     if not check: return None
     return check_onnx(model, path, tolerance)
 
+# %% ../nbs/13_enhance.ipynb #c6d1f595
 def check_onnx(
     model:nn.Module, # the PyTorch model (taking images in [0, 1])
     path:Path|str, # its ONNX export

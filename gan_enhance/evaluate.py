@@ -35,6 +35,7 @@ def _baseline_file(path)->Path|None:
     path = Path(path)
     return path if path.name == BASELINE_FILE else path/BASELINE_FILE if (path/BASELINE_FILE).exists() else None
 
+# %% ../nbs/12_evaluate.ipynb #9aaa5558
 def _load_models(models, device, ema=True):
     if isinstance(models, (str, Path)): models = [models]  # one generator file or run folder
     given, kinds = (list(models.values()), (str, Path, torch.nn.Module)) if isinstance(models, dict) else (models if isinstance(models, (list, tuple)) else [models], (str, Path))
@@ -48,6 +49,7 @@ def _load_models(models, device, ema=True):
         loaded[name] = inference_model(model, device)
     return loaded
 
+# %% ../nbs/12_evaluate.ipynb #bd9f7c59
 def _perceptual_model(net, pretrained, device)->tuple: # (LPIPS network or None, {metric: why it is missing})
     "The LPIPS network, or None and the reason when its weights or torchmetrics can't be had (the other metrics go on)"
     if net is None: return None, {}
@@ -56,6 +58,7 @@ def _perceptual_model(net, pretrained, device)->tuple: # (LPIPS network or None,
         print(f"LPIPS left out: {e}")
         return None, {'lpips': str(e)}
 
+# %% ../nbs/12_evaluate.ipynb #7e07c1c1
 def select_items(
     pairs:Path|str, # a crappify output folder
     sample:int|None=None, # score this many images (a seeded sample); None: all
@@ -68,17 +71,20 @@ def select_items(
     if sample is not None and sample < len(items): items = items.sample(sample, random_state=seed)
     return items.sort_values('relpath').reset_index(drop=True)
 
+# %% ../nbs/12_evaluate.ipynb #f8ed07fa
 def _fit(img, max_side):
     if max_side is None or max(img.size) <= max_side: return img
     scale = max_side / max(img.size)
     return img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
 
+# %% ../nbs/12_evaluate.ipynb #bc2dfd69
 def check_scoring(sample:int|None, crop:int, max_side:int|None):
     "Refuse scoring options out of range, with the range, before any work"
     if sample is not None and sample < 1: raise ValueError(f"sample must be at least 1 image, or all (got {sample})")
     if crop < 0: raise ValueError(f"crop must be 0 or more pixels (got {crop})")
     if max_side is not None and max_side < 16: raise ValueError(f"max-side must be at least 16 pixels (got {max_side})")
 
+# %% ../nbs/12_evaluate.ipynb #b1c2ecd2
 def evaluate(
     pairs:Path|str, # a crappify output folder
     models, # {name: generator module or file}, or a list of generator files / run folders (and a run's baseline, `models/baseline`)
@@ -132,15 +138,18 @@ def detail_box(
     x, y = max(scores, key=scores.get)
     return (x, y, x + size, y + size)
 
+# %% ../nbs/12_evaluate.ipynb #09f61a4c
 def _quality_bucket(q):
     if pd.isna(q): return 'no JPEG'
     return '10-30' if q <= 30 else '31-50' if q <= 50 else '51-70' if q <= 70 else '71-95'
 
+# %% ../nbs/12_evaluate.ipynb #7a446ded
 def _factor_bucket(f, low:float, high:float):
     "A factor drawn per photo, as below `low`, between, or above `high`"
     if pd.isna(f): return 'not applied'
     return f'< {low:g}' if f < low else f'> {high:g}' if f > high else f'{low:g}-{high:g}'
 
+# %% ../nbs/12_evaluate.ipynb #7319eb6a
 class Evaluation:
     "Per-image scores of several models on the same images, with summaries and plots"
     def __init__(self, per_image:pd.DataFrame, manifest:pd.DataFrame, models:list, shown:list, settings:dict):

@@ -56,6 +56,7 @@ def generator_file(
     if not path.is_file(): raise FileNotFoundError(f"Generator file not found: {path}")
     return path
 
+# %% ../nbs/00a_files.ipynb #79f73fb4
 def generator_folder(
     models:Path|str, # a folder of run folders, e.g. models/
     loss:str, # the generator's pretraining loss
@@ -63,6 +64,7 @@ def generator_folder(
     "The pretraining run folder of the generator with `loss` in `models`: `models/gen_mse`"
     return Path(models)/f'gen_{loss}'
 
+# %% ../nbs/00a_files.ipynb #3cd77d45
 def critic_folder(
     generator:Path|str, # a generator file, or its run folder
 )->Path:
@@ -99,11 +101,13 @@ def file_digest(
         for chunk in iter(lambda: f.read(1 << 20), b''): digest.update(chunk)
     return digest.hexdigest()[:length]
 
+# %% ../nbs/00a_files.ipynb #bd567970
 def _check_plain(path:Path):
     "Refuse a record (or any file we only ever make ourselves) that is a link, a pipe, a device or a folder: it is never followed or opened"
     if os.path.lexists(path) and not stat.S_ISREG(os.lstat(path).st_mode):
         raise FileExistsError(f"{path} is not a plain file (a link, a pipe or a folder): gan_enhance never follows or opens it; move it away")
 
+# %% ../nbs/00a_files.ipynb #8edecede
 def _record_output(tmp:Path, dest:Path):
     "Append `dest`'s name and `tmp`'s size, time and digest to the folder's record (one `write`: atomic between processes)"
     st = os.stat(tmp)
@@ -114,7 +118,7 @@ def _record_output(tmp:Path, dest:Path):
     try: os.write(fd, line.encode())
     finally: os.close(fd)
 
-
+# %% ../nbs/00a_files.ipynb #c1e28f1d
 @contextmanager
 def atomic_path(
     dest:Path|str, # final path: it appears only once the block has finished without error
@@ -140,6 +144,7 @@ def atomic_path(
         Path(tmp).unlink(missing_ok=True)
         raise
 
+# %% ../nbs/00a_files.ipynb #f666ff14
 def _temp_stem(name:str)->str:
     "The part of a temporary's name that says which file it becomes: the name, or for a long one its start and a digest of the whole"
     if len(os.fsencode(name)) <= 200: return name
@@ -147,6 +152,7 @@ def _temp_stem(name:str)->str:
 
 _PARTIAL = re.compile(r'\.(.+)\.gan-enhance-\d+-\d+\.tmp')  # `atomic_path`'s temporary names, .<name>.gan-enhance-<pid>-<thread>.tmp: no user names a file so
 
+# %% ../nbs/00a_files.ipynb #4b81a5d3
 def remove_partial_files(
     folder:Path|str, # a folder written with `atomic_path`
     names:tuple|set|None=None, # only the temporary files of these final names (None: all)
@@ -175,6 +181,7 @@ def _read_record(folder:Path)->dict:
             written.setdefault(folder/name, []).append(tuple(facts))
     return written
 
+# %% ../nbs/00a_files.ipynb #5b4318fe
 def _is_ours(path:Path, records:list)->bool:
     "Whether the file at `path` is one we wrote: recorded with its size and time, or its digest"
     if path.is_symlink() or not path.is_file(): return False
@@ -183,6 +190,7 @@ def _is_ours(path:Path, records:list)->bool:
     digests = {r[2] for r in records if r[0] == st.st_size}
     return bool(digests) and file_digest(path) in digests
 
+# %% ../nbs/00a_files.ipynb #a6fb884d
 def foreign_files(
     folder:Path|str, # a folder a command is about to write into
     paths:list|None=None, # only these paths (files the command would write); None: every file below `folder`
@@ -200,6 +208,7 @@ def foreign_files(
     if paths is not None: found = [Path(p) for p in paths if os.path.lexists(p)]
     return [p for p in found if not _is_ours(p, written.get(p, []))]
 
+# %% ../nbs/00a_files.ipynb #ae291825
 def check_ours(
     folder:Path|str, # the folder a command writes into
     paths:list|None=None, # only these paths (the files it would write); None: every file below `folder`
@@ -275,12 +284,12 @@ def claim_folder(
 try: import fcntl
 except ImportError: fcntl = None  # Windows: no advisory locks; writers are not locked
 
-
 class FolderBusy(OSError):
     "Another gan_enhance process is writing into the folder"
 
 _held, _held_guard = {}, threading.Lock()  # {real path: [lock file descriptor, depth]} of the folders this process holds
 
+# %% ../nbs/00a_files.ipynb #ade2a2c9
 def _take_lock(folder:Path)->int:
     "Open and lock `folder`'s lock file; the open descriptor, or `FolderBusy` when another process holds it"
     path = folder/LOCK_FILE
@@ -299,6 +308,7 @@ def _take_lock(folder:Path)->int:
     os.ftruncate(fd, 0); os.write(fd, str(os.getpid()).encode())
     return fd
 
+# %% ../nbs/00a_files.ipynb #6d0c3b4d
 @contextmanager
 def folder_lock(
     folder:Path|str, # the folder a command writes into (created if missing, removed again if the block left it empty)
@@ -324,6 +334,7 @@ def folder_lock(
             try: made.rmdir()
             except OSError: break  # it holds what the block wrote
 
+# %% ../nbs/00a_files.ipynb #0a69b887
 def writes_into(
     *names:str, # the decorated function's parameters that name its output folders
 ):

@@ -77,6 +77,7 @@ def wgan_losses(pixel_loss, weights_gen=(1.0, 50.0)):
     def critic_loss(real_pred, fake_pred): return real_pred.mean() - fake_pred.mean()
     return generator_loss, critic_loss
 
+# %% ../nbs/09_gan.ipynb #235bd1a9
 def gradient_penalty(
     critic:nn.Module, # the critic
     real:torch.Tensor, # a batch of real images
@@ -88,6 +89,7 @@ def gradient_penalty(
     grads, = torch.autograd.grad(critic(between).sum(), between, create_graph=True)
     return ((grads.flatten(1).norm(dim=1) - 1) ** 2).mean()
 
+# %% ../nbs/09_gan.ipynb #92824f7a
 class PhotoGANLoss(GANLoss):
     "fastai's `GANLoss` for generators with more than one input (a crop and its whole photo, `GlobalGenerator`): a critic step passes them all on"
     def critic(self, real_pred, *input):
@@ -95,6 +97,7 @@ class PhotoGANLoss(GANLoss):
         self.crit_loss = self.crit_loss_func(real_pred, self.gan_model.critic(fake))
         return self.crit_loss
 
+# %% ../nbs/09_gan.ipynb #a86e90c2
 class GradientPenaltyLoss(PhotoGANLoss):
     "fastai's `GANLoss` whose critic loss adds `weight` x `gradient_penalty`; the real batch is the one the critic scored just before (a forward pre-hook keeps it)"
     def __init__(self, gen_loss_func, crit_loss_func, gan_model, weight:float=10.0):
@@ -110,6 +113,7 @@ class GradientPenaltyLoss(PhotoGANLoss):
         self.crit_loss = self.crit_loss_func(real_pred, self.gan_model.critic(fake)) + self.weight * self.penalty
         return self.crit_loss
 
+# %% ../nbs/09_gan.ipynb #90f353cb
 def relativistic_losses(pixel_loss, weights_gen=(1.0, 50.0)):
     "ESRGAN's relativistic average losses: is a real image more real than the average generated one, and the reverse; the generator's with its pixel/feature loss"
     bce = nn.BCEWithLogitsLoss()
@@ -120,6 +124,7 @@ def relativistic_losses(pixel_loss, weights_gen=(1.0, 50.0)):
     def critic_loss(real_pred, fake_pred): return (more_real(real_pred, fake_pred, True) + more_real(fake_pred, real_pred, False)) / 2
     return generator_loss, critic_loss
 
+# %% ../nbs/09_gan.ipynb #da9002e8
 class RelativisticLoss(PhotoGANLoss):
     "fastai's `GANLoss` for `relativistic_losses`: the generator's loss also needs the critic's verdict on the real images"
     def generator(self, output, target):
@@ -179,6 +184,7 @@ def selection_metric(
             return 'detail', None
     return name, lpips_model('alex', pretrained=imagenet) if name == 'lpips' else None
 
+# %% ../nbs/09_gan.ipynb #315aea35
 class CheckpointSelector(Callback):
     "Every `every` generator steps (and once before the first), score the generator (its EMA weights where `ModelEMA` keeps them) on fixed held-out images; keep the best weights"
     order = ModelEMA.order + 1  # after the EMA's update of the same step
@@ -267,6 +273,7 @@ def distributed_kwargs()->dict:
     from accelerate import DistributedDataParallelKwargs
     return dict(kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
 
+# %% ../nbs/09_gan.ipynb #b34f65e8
 def recorded_loss(
     config:GeneratorConfig, # a generator file's configuration
 )->str: # 'mse' or 'feature'
@@ -277,6 +284,7 @@ def recorded_loss(
                          f"generator's pretraining loss, {' or '.join(LOSSES)} (save_generator(..., loss='mse'))")
     return loss
 
+# %% ../nbs/09_gan.ipynb #fe3175d6
 def generator_loss_for(
     config:GeneratorConfig, # a generator file's configuration
     pretrained:bool|None=None, # ImageNet weights for the feature loss' VGG (None: as the generator's pretraining had them)
@@ -284,6 +292,7 @@ def generator_loss_for(
     "The pretraining loss a generator file records, with VGG weights and Gram term as its pretraining had them"
     return pretraining_loss(recorded_loss(config), config.pretrained if pretrained is None else pretrained, config.gram_weight)
 
+# %% ../nbs/09_gan.ipynb #fe75a537
 @writes_into('folder')  # one writer at a time (`folder_lock`)
 def train_gan(
     pairs:Path|str, # a crappify output folder
@@ -330,6 +339,7 @@ def train_gan(
     elif not rank_distrib(): _save_gan(learn, folder, config, generator_config, built_from, ema, selector)
     return learn
 
+# %% ../nbs/09_gan.ipynb #71c5c6ab
 def _save_gan(learn, folder, config, generator_config, built_from, ema, selector):
     "The chosen generator (the best-scoring one, or the last), the last one beside it, the scores, the critic; then no checkpoint"
     notes = generator_config.replace(stage='gan', gan_loss=config.gan_loss, ema_decay=config.ema_decay, built_from=built_from)

@@ -71,6 +71,7 @@ def backbone_meta(arch:str)->dict:
     if arch in SMALL_ARCHS: return model_meta[xresnet18]
     return model_meta.get(torchvision.models.get_model_builder(arch), _default_meta)
 
+# %% ../nbs/04_generator.ipynb #b448d90d
 def create_backbone(
     arch:str, # a torchvision model name, or one of the `SMALL_ARCHS`
     pretrained:bool=True, # ImageNet weights (False: random weights)
@@ -85,6 +86,7 @@ def create_backbone(
     if pretrained: backbone.load_state_dict(imagenet_state_dict(arch, download))
     return backbone
 
+# %% ../nbs/04_generator.ipynb #b08c8f13
 def zero_last_conv(model:nn.Module)->nn.Module:
     "Set the last convolution of `model` to output zeros (weight-norm gain or weight, and bias), so a residual branch starts as nothing"
     last = [m for m in model.modules() if isinstance(m, nn.Conv2d)][-1]
@@ -93,6 +95,7 @@ def zero_last_conv(model:nn.Module)->nn.Module:
         if last.bias is not None: last.bias.zero_()
     return model
 
+# %% ../nbs/04_generator.ipynb #156b34f1
 class ResidualGenerator(Module):
     "Input plus a learnt correction: `x + scale * unet(x)`; the correction's last convolution starts at zero, so the untrained generator is the identity"
     def __init__(self, unet:nn.Module):
@@ -100,23 +103,27 @@ class ResidualGenerator(Module):
         self.scale = nn.Parameter(torch.ones(1))
     def forward(self, x): return x + self.scale * self.unet(x)
 
+# %% ../nbs/04_generator.ipynb #e2e04ab1
 def _last_shuffle(model:nn.Module)->nn.Module|None:
     "The last `PixelShuffle_ICNR` of a generator's U-Net (the one `DynamicUnet` puts after its blocks), or None"
     local = getattr(model, 'local', model)
     unet = getattr(local, 'unet', local)
     return ([m for m in getattr(unet, 'layers', []) if isinstance(m, PixelShuffle_ICNR)] or [None])[-1]
 
+# %% ../nbs/04_generator.ipynb #a6b9cd1c
 def blur_last_shuffle(unet:nn.Module)->nn.Module:
     "Put fastai's blur (replication pad, 2x2 average) after the U-Net's last pixel shuffle, where `DynamicUnet` leaves it out"
     shuffle = _last_shuffle(unet)
     if shuffle is not None and not has_final_blur(unet): shuffle.extend([nn.ReplicationPad2d((1, 0, 1, 0)), nn.AvgPool2d(2, stride=1)])
     return unet
 
+# %% ../nbs/04_generator.ipynb #4287b1b5
 def has_final_blur(model:nn.Module)->bool:
     "Whether a generator blurs after its U-Net's last pixel shuffle (`final_blur`)"
     shuffle = _last_shuffle(model)
     return shuffle is not None and isinstance(shuffle[-1], nn.AvgPool2d)
 
+# %% ../nbs/04_generator.ipynb #1797bc8f
 def create_generator(
     arch:str='resnet34', # torchvision backbone (or `xresnet_tiny`: tests; `xresnet_small`: the `cpu` recipe's generators)
     pretrained:bool=True, # ImageNet weights for the backbone (False: random weights)
@@ -147,6 +154,7 @@ def create_generator(
     local = ResidualGenerator(unet) if residual else unet
     return local if global_branch == 'none' else GlobalGenerator(local, global_branch, global_size, global_stats)
 
+# %% ../nbs/04_generator.ipynb #e8647d83
 def generator_splitter(arch:str='resnet34'):
     "A parameter-group splitter for a generator on `arch` (backbone stages, then the decoder with the residual scale and the global branch)"
     split = backbone_meta(arch)['split']
@@ -168,6 +176,7 @@ STATISTICS = {'basic': 36, 'extended': 74}  # how many numbers each kind of `glo
 def _quantiles(x:torch.Tensor, q:tuple)->torch.Tensor: # (N, ...) -> (N, everything but the last dimension x len(q))
     return torch.quantile(x, x.new_tensor(q), dim=-1).movedim(0, -1).flatten(1)
 
+# %% ../nbs/04_generator.ipynb #b8cdd943
 def global_statistics(
     x:torch.Tensor, # (N, 3, H, W) images in [0, 1]
     kind:str='extended', # 'basic': mean, standard deviation and the `QUANTILES` of R, G, B and grey; 'extended': those, the histogram's shape, edges and saturation
@@ -186,6 +195,7 @@ def global_statistics(
     return torch.cat([basic, _quantiles(channels, TAIL_QUANTILES), histogram, edges.mean(1, keepdim=True), _quantiles(edges, (0.5, 0.9, 0.99)),
                       saturation.mean(1, keepdim=True), saturation.std(1, keepdim=True)], 1)
 
+# %% ../nbs/04_generator.ipynb #b4e739db
 def thumbnail(
     x:torch.Tensor, # (N, 3, H, W) images
     size:int, # side of the square copy
@@ -193,6 +203,7 @@ def thumbnail(
     "A small square copy of each whole image (antialiased, as Pillow shrinks the training copies)"
     return x if x.shape[-2:] == (size, size) else F.interpolate(x.float(), (size, size), mode='bilinear', antialias=True, align_corners=False)
 
+# %% ../nbs/04_generator.ipynb #73c5359d
 def apply_colour(
     transform:torch.Tensor, # (N or 1, 3, 4): a 3x3 matrix and an offset per image
     x:torch.Tensor, # (N, 3, H, W)
@@ -201,6 +212,7 @@ def apply_colour(
     transform = transform.to(x.dtype)[..., None, None]  # broadcasts over the batch when one photo's transform serves all its tiles
     return sum(transform[:, :, j] * x[:, j:j + 1] for j in range(3)) + transform[:, :, 3]
 
+# %% ../nbs/04_generator.ipynb #513391ca
 def stats_transform(
     statistics:torch.Tensor, # (N, S) from `global_statistics`
     weights:torch.Tensor, # (S + 1, 6): a linear map from the statistics (and 1) to 3 gains and 3 offsets
@@ -209,6 +221,7 @@ def stats_transform(
     out = torch.cat([statistics, torch.ones_like(statistics[:, :1])], 1) @ weights.to(statistics.dtype)
     return torch.cat([torch.diag_embed(out[:, :3]), out[:, 3:, None]], 2)
 
+# %% ../nbs/04_generator.ipynb #d4f2bb55
 def identity_prior(
     statistics:str='extended', # the kind of `global_statistics` they read
 )->torch.Tensor: # (S + 1, 6)
@@ -216,6 +229,7 @@ def identity_prior(
     weights = torch.zeros(STATISTICS[statistics] + 1, 6); weights[-1, :3] = 1
     return weights
 
+# %% ../nbs/04_generator.ipynb #d84e9dc9
 def statistics_read_by(
     weights:torch.Tensor, # (S + 1, 6) `stats_transform` weights
 )->str: # the kind of `global_statistics` they read
@@ -224,6 +238,7 @@ def statistics_read_by(
     if tuple(weights.shape) not in kinds: raise ValueError(f"colour-model weights are {' or '.join(f'{r}x{c}' for r, c in kinds)}, not {'x'.join(map(str, weights.shape))}")
     return kinds[tuple(weights.shape)]
 
+# %% ../nbs/04_generator.ipynb #79daa5eb
 class GlobalColour(Module):
     "Predicts one colour transform per photo from a small copy of all of it: a linear prior on its statistics plus a learnt correction; the identity before training"
     def __init__(self,
@@ -272,6 +287,7 @@ class GlobalColour(Module):
         "`x` through the colour transform its whole photo calls for"
         return apply_colour(self(x if whole is None else whole), x)
 
+# %% ../nbs/04_generator.ipynb #d5a673ff
 class GlobalGenerator(Module):
     "A generator that sees the whole photo: `GlobalColour`'s transform of the input, then the local generator's repair"
     sees_whole = True  # `enhance_tensor` passes the whole photo beside each tile
@@ -288,6 +304,7 @@ class GlobalGenerator(Module):
         whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
     ): return self.local(self.colour.recolour(x, whole))
 
+# %% ../nbs/04_generator.ipynb #e80f872d
 class ColourOnly(Module):
     "A `GlobalGenerator`'s colour transform of the whole photo without its local repair: what its global branch does on its own"
     sees_whole = True  # `enhance_tensor` passes the whole photo beside each tile
@@ -300,12 +317,12 @@ class ColourOnly(Module):
         whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
     ): return self.colour.recolour(x, whole)
 
+# %% ../nbs/04_generator.ipynb #65b9a75d
 def whole_size(
     config:GeneratorConfig|PretrainConfig, # a generator file's (or a pretraining run's) configuration
 )->int|None: # side of the whole photo's copy its training crops need (None: no global branch)
     "What a generator needs beside each training crop: a copy of the whole photo of this side, or nothing"
     return config.global_size if config.global_branch != 'none' else None
-
 
 # %% ../nbs/04_generator.ipynb #177ae7dc
 def gram_matrix(x:torch.Tensor)->torch.Tensor:
@@ -314,6 +331,7 @@ def gram_matrix(x:torch.Tensor)->torch.Tensor:
     x = x.float().view(n, c, -1)
     return x @ x.transpose(1, 2) / (c * h * w)
 
+# %% ../nbs/04_generator.ipynb #a56d3a73
 def vgg16_features(pretrained:bool=True, download:bool|None=None)->nn.Module:
     "VGG-16 (batch norm) feature layers, frozen and in eval mode (the classifier, 120M parameters, is never built)"
     with torch.random.fork_rng(devices=[]):  # random weights are the same in every process, whatever it drew before: a resumed run's loss is the loss it had
@@ -324,6 +342,7 @@ def vgg16_features(pretrained:bool=True, download:bool|None=None)->nn.Module:
         features.load_state_dict({k[len('features.'):]: v for k, v in state.items() if k.startswith('features.')})
     return features.eval().requires_grad_(False)
 
+# %% ../nbs/04_generator.ipynb #29be9930
 class FeatureLoss(Module):
     "Pixel L1 + VGG-16 feature L1 + Gram-matrix L1 (fastai course, Gatys et al.)"
     parts = ('pixel', 'features', 'gram')
@@ -382,6 +401,7 @@ def read_generator_config(
         raise ModelFileError(f"{path} has an invalid configuration: unknown arch {config.arch!r}")
     return config
 
+# %% ../nbs/04_generator.ipynb #f813ceb0
 def save_generator(
     model:nn.Module, # a generator from `create_generator`
     path:Path|str, # file to write (atomically)
@@ -396,6 +416,7 @@ def save_generator(
     saved = {'config': config.to_dict(), 'state_dict': model.state_dict(), **({'ema_state_dict': ema_state_dict} if ema_state_dict is not None else {})}
     with atomic_path(path) as tmp: torch.save(saved, tmp)
 
+# %% ../nbs/04_generator.ipynb #800cbaf5
 def load_generator(
     path:Path|str, # a file from `save_generator`, or a run folder holding one
     device='cpu', # where to put the model

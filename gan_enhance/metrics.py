@@ -74,6 +74,7 @@ def gaussian_window(
     w = torch.exp(-0.5 * (x / sigma) ** 2)
     return (w / w.sum()).to(dtype)
 
+# %% ../nbs/03_metrics.ipynb #41544526
 def _filter_valid(x, window):
     "Separable valid (unpadded) filtering of every channel of `x` with `window`"
     c, k = x.shape[1], window.numel()
@@ -81,6 +82,7 @@ def _filter_valid(x, window):
     x = F.conv2d(x, window.view(1, 1, 1, k).expand(c, 1, 1, k), groups=c)
     return F.conv2d(x, window.view(1, 1, k, 1).expand(c, 1, k, 1), groups=c)
 
+# %% ../nbs/03_metrics.ipynb #b8eef324
 def _ssim_batch(pred, target, window, c1, c2):
     c = pred.shape[1]
     mu_p, mu_t, p2, t2, pt = _filter_valid(torch.cat([pred, target, pred * pred, target * target, pred * target], 1), window).split(c, 1)
@@ -88,6 +90,7 @@ def _ssim_batch(pred, target, window, c1, c2):
     ssim_map = ((2 * mu_p * mu_t + c1) * (2 * cov + c2)) / ((mu_p ** 2 + mu_t ** 2 + c1) * (var_p + var_t + c2))
     return ssim_map.flatten(1).mean(1)
 
+# %% ../nbs/03_metrics.ipynb #71529080
 def ssim(
     pred:torch.Tensor, # (N, C, H, W) in [0, 1]
     target:torch.Tensor, # same shape
@@ -119,6 +122,7 @@ def load_lpips_backbone(
     for block in model.net.children():
         for name, layer in block.named_children(): layer.load_state_dict(backbone.features[int(name)].state_dict())
 
+# %% ../nbs/03_metrics.ipynb #fe7807ba
 def lpips_model(
     net:str='alex', # backbone: 'alex' (the LPIPS paper's default), 'vgg' or 'squeeze'
     pretrained:bool=True, # ImageNet weights for the backbone (False: seeded random weights, a code path rather than a verdict)
@@ -140,6 +144,7 @@ def lpips_model(
         load_lpips_backbone(model, backbone)
     return model.eval()
 
+# %% ../nbs/03_metrics.ipynb #bb412a69
 def lpips(
     pred:torch.Tensor, # (N, 3, H, W) in [0, 1]
     target:torch.Tensor, # same shape
@@ -159,6 +164,7 @@ def laplacian_energy(
     laplacian = images.new_tensor([[0., 1., 0.], [1., -4., 1.], [0., 1., 0.]]).view(1, 1, 3, 3)
     return F.conv2d(images.mean(1, keepdim=True), laplacian).pow(2).flatten(1).mean(1)
 
+# %% ../nbs/03_metrics.ipynb #b7ac8ec0
 def detail_ratio(
     pred:torch.Tensor, # (N, C, H, W) in [0, 1]
     target:torch.Tensor, # same shape
@@ -168,6 +174,7 @@ def detail_ratio(
     pred, target = _prepare(pred, target, False, crop)
     return laplacian_energy(pred) / laplacian_energy(target).clamp_min(1e-12)
 
+# %% ../nbs/03_metrics.ipynb #c18ec79e
 def haarpsi(
     pred:torch.Tensor, # (N, 3, H, W) in [0, 1]
     target:torch.Tensor, # same shape
@@ -177,6 +184,7 @@ def haarpsi(
     pred, target = _prepare(pred, target, False, crop)
     return piq.haarpsi(pred.clamp(0, 1), target.clamp(0, 1), reduction='none', data_range=1.0)
 
+# %% ../nbs/03_metrics.ipynb #326ecfae
 def image_metrics(
     pred:torch.Tensor, # (N, C, H, W) in [0, 1]
     target:torch.Tensor, # same shape
@@ -191,6 +199,7 @@ def image_metrics(
     if perceptual is not None: scores['lpips'] = lpips(pred, target, perceptual, crop)
     return scores
 
+# %% ../nbs/03_metrics.ipynb #b32ba306
 def denormalize(
     images:torch.Tensor, # (N, 3, H, W) normalised with `stats`
     stats=imagenet_stats, # (mean, std) per channel
@@ -199,6 +208,7 @@ def denormalize(
     mean, std = (images.new_tensor(o).view(1, -1, 1, 1) for o in stats)
     return (images * std + mean).clamp(0, 1)
 
+# %% ../nbs/03_metrics.ipynb #1b37acab
 class PairMetric(AvgMetric):
     "A per-image metric of (prediction, target) averaged over all validation images, on de-normalised images"
     def __init__(self,
@@ -218,5 +228,8 @@ class PairMetric(AvgMetric):
     @property
     def name(self): return self._name
 
+# %% ../nbs/03_metrics.ipynb #93f79c62
 def psnr_metric(stats=imagenet_stats): return PairMetric(psnr, stats, 'psnr')
+
+# %% ../nbs/03_metrics.ipynb #90452875
 def ssim_metric(stats=imagenet_stats): return PairMetric(ssim, stats, 'ssim')

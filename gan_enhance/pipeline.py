@@ -33,6 +33,7 @@ def _stamp(path:Path)->tuple|None:
     path = Path(path)
     return (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else None
 
+# %% ../nbs/14_pipeline.ipynb #4035370a
 def provenance(
     models:Path, # the run's models folder
     names:list, # run folders in it, e.g. gen_mse, critic_mse, gan_mse
@@ -46,6 +47,7 @@ def provenance(
         chain[name] = row
     return chain
 
+# %% ../nbs/14_pipeline.ipynb #c5dc5dde
 class Stages:
     "Run the pipeline's stages, timing them, and skipping those that are done (by their output's existence, or by their own check)"
     def __init__(self, verbose:bool=True): self.rows, self.verbose = [], verbose
@@ -93,12 +95,14 @@ def _save_figure(fig, path:Path)->Path:
     plt.close(fig)
     return path
 
+# %% ../nbs/14_pipeline.ipynb #1931f1c7
 def _environment(device)->dict:
     import fastai, torchvision
     return dict(gan_enhance=gan_enhance.__version__, torch=torch.__version__, torchvision=torchvision.__version__,
                 fastai=fastai.__version__, python=platform.python_version(), device=str(device),
                 cpu_threads=torch.get_num_threads(), gpu=torch.cuda.get_device_name() if torch.cuda.is_available() else None)
 
+# %% ../nbs/14_pipeline.ipynb #10655459
 @writes_into('out')  # one writer at a time (`folder_lock`)
 def run_pipeline(
     photos:Path|str|None=None, # folder of photos (None: scikit-image's sample photos, written to OUT/photos)

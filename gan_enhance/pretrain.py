@@ -53,6 +53,7 @@ def run_stages(config:PretrainConfig)->list:
         if config.unfrozen_epochs: stages.append((f'{size}px unfrozen', size, bs, False, config.unfrozen_epochs, slice(*config.unfrozen_lrs)))
     return stages
 
+# %% ../nbs/05_pretrain.ipynb #5a75a1dd
 def global_prior(
     pairs:Path|str, # a crappify output folder
     config:PretrainConfig, # the run's configuration (its split)
@@ -64,6 +65,7 @@ def global_prior(
     saved = saved_baseline(baseline, baseline_inputs(pairs, train, statistics=config.global_stats))
     return (saved or fit_global_baseline(pairs, train, statistics=config.global_stats, progress=False)).weights
 
+# %% ../nbs/05_pretrain.ipynb #006c118c
 def start_file(
     config:PretrainConfig, # the run's configuration: its `start_from` names the loss of the generator it starts from
     folder:Path|str, # the run folder, e.g. models/gen_feature
@@ -79,6 +81,7 @@ def start_file(
         f"{Path(folder).name} starts from the {config.start_from} generator (start-from {config.start_from}), and there is none at {path}: "
         f"pretrain it first (gan-enhance pretrain PAIRS --loss {config.start_from}), or start from new weights (--start-from none)") from None
 
+# %% ../nbs/05_pretrain.ipynb #3bafbb61
 def start_weights(
     config:PretrainConfig, # the run's configuration
     start:Path|str, # the generator file it starts from (`start_file`)
@@ -92,6 +95,7 @@ def start_weights(
     if saved.loss not in (None, config.start_from): raise ValueError(f"{start} was pretrained with the {saved.loss} loss, not {config.start_from} (start-from)")
     return model.state_dict()
 
+# %% ../nbs/05_pretrain.ipynb #bd6d1a92
 def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, baseline=None, start=None):
     "The run's learner with the data of one stage: built (and restored from `checkpoint`, or started from the weights `start`) the first time, given new data after"
     dls = stage_dataloaders(pairs, config, size, bs, device, whole_size(config))
@@ -104,6 +108,7 @@ def _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, b
     elif hasattr(learn.model, 'colour') and config.global_prior: learn.model.colour.set_prior(global_prior(pairs, config, baseline))
     return learn
 
+# %% ../nbs/05_pretrain.ipynb #92f1e3ef
 @writes_into('folder')  # one writer at a time (`folder_lock`)
 def pretrain_generator(
     pairs:Path|str, # a crappify output folder

@@ -29,6 +29,7 @@ def markdown_table(df:pd.DataFrame, digits:int=3)->str:
 
 MIN_GAIN = 0.1  # dB of mean PSNR: a smaller difference from the input is within noise and does not show
 
+# %% ../nbs/12b_report.ipynb #724500c1
 def verdict(summary:pd.DataFrame)->str:
     "Which models beat the input's mean PSNR on the held-out photos by at least `MIN_GAIN`, and which beat the global-statistics baseline where it was scored"
     models, psnr = [m for m in summary.index if m not in (INPUT, BASELINE_NAME)], summary['psnr mean']
@@ -61,6 +62,7 @@ SCOPE = {
     'tiny': "The `tiny` recipe checks that every stage is wired; its models train for seconds and are not meant to enhance anything.",
 }
 
+# %% ../nbs/12b_report.ipynb #871dc7e2
 def provenance_table(
     chain:dict, # `provenance`'s output
 )->pd.DataFrame: # one row per model file
@@ -79,14 +81,17 @@ def provenance_table(
             rows.append(dict(model=f'{run}/{file}', digest=row[file][:10], built_from=', '.join(built) or 'not recorded'))
     return pd.DataFrame(rows, columns=['model', 'digest', 'built_from'])
 
+# %% ../nbs/12b_report.ipynb #358f820a
 def _image_html(path:Path)->str:
     return f'<img src="data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()}" style="max-width:100%">'
 
+# %% ../nbs/12b_report.ipynb #d3857d88
 def _lpips_note(evaluation:dict)->str:
     "What the report says of LPIPS: the weights it ran with, or why it is missing"
     if 'lpips' in evaluation.get('missing', {}): return f"LPIPS left out: {evaluation['missing']['lpips']}"
     return f"LPIPS: {evaluation['lpips']}." if evaluation.get('lpips') else ''
 
+# %% ../nbs/12b_report.ipynb #2622ace5
 def critic_table(
     critics:dict, # {critic run: `check_critic`'s output}, as run.json holds them
 )->pd.DataFrame: # one row per critic
@@ -99,6 +104,7 @@ CRITIC_NOTE = ("Held-out accuracy of each pretrained critic (the mean of its pat
                "logistic regression on one number per crop, the log of its Laplacian energy, fitted on the critic's training photos and scored on the same crops. "
                "A critic below that number has not learnt what the GAN needs from it: the GAN can then add little detail.")
 
+# %% ../nbs/12b_report.ipynb #3f268be0
 def write_report(
     out:Path, # the run folder
     summary:pd.DataFrame, # `Evaluation.summary()`

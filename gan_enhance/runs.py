@@ -59,12 +59,14 @@ class DivergenceGuard(Callback):
             raise TrainingDiverged(f"The loss became {loss.max().item()} at epoch {self.epoch}, batch {self.iter}: "
                                    "training stopped, the last checkpoint is the last good state. Lower the learning rate and resume.")
 
+# %% ../nbs/04c_runs.ipynb #ad7a856b
 def plain(o):
     "`o` with fastcore `L`s and tuples turned into lists and numpy scalars into numbers, recursively, so `torch.load(weights_only=True)` can read it"
     if isinstance(o, (L, list, tuple)): return [plain(v) for v in o]
     if isinstance(o, dict): return {k: plain(v) for k, v in o.items()}
     return o.item() if isinstance(o, np.generic) else o
 
+# %% ../nbs/04c_runs.ipynb #b2f471b5
 def seed_epoch(
     learn:Learner, # the learner about to train an epoch
     seed:int, # the run's seed
@@ -76,23 +78,27 @@ def seed_epoch(
     set_seed(key)
     for i, dl in enumerate(learn.dls.loaders): dl.rng = random.Random(key + i + 1)
 
+# %% ../nbs/04c_runs.ipynb #e088cf3c
 def _smoothed_losses(learn)->dict:
     "The exponentially smoothed losses (fastai's `AvgSmoothLoss`) a fit carries from one epoch to the next"
     trainer = getattr(learn, 'gan_trainer', None)
     return dict(recorder=learn.recorder.smooth_loss, **(dict(gen=trainer.gen_loss, crit=trainer.crit_loss) if trainer else {}))
 
+# %% ../nbs/04c_runs.ipynb #a1cdbe5b
 def loop_state(learn:Learner)->dict:
     "What a fit carries across epochs besides weights and optimiser: its smoothed losses, and a GAN's mode"
     state = {name: [m.count, float(m.val)] for name, m in _smoothed_losses(learn).items()}
     if hasattr(learn, 'gan_trainer'): state['gen_mode'] = bool(learn.gan_trainer.gen_mode)
     return state
 
+# %% ../nbs/04c_runs.ipynb #064f919d
 def restore_loop_state(learn:Learner, state:dict):
     "Put back what `loop_state` saved"
     for name, m in _smoothed_losses(learn).items():
         if name in state: m.count, m.val = state[name][0], torch.tensor(state[name][1])
     if 'gen_mode' in state: learn.gan_trainer.switch(state['gen_mode'])
 
+# %% ../nbs/04c_runs.ipynb #23079aec
 class RunCheckpoint(Callback):
     "Seed each epoch from its position; after it, save model, optimiser, position, history and loop state atomically, and rewrite the history CSV"
     order = 70  # after the Recorder has the epoch's values
@@ -127,6 +133,7 @@ class RunCheckpoint(Callback):
         with atomic_path(self.folder/CHECKPOINT_FILE) as tmp: torch.save(state, tmp)
         with atomic_path(self.folder/HISTORY_FILE) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
 
+# %% ../nbs/04c_runs.ipynb #2c4272d3
 def read_checkpoint(
     folder:Path, # a run folder
     finished:bool=False, # the run's final model exists (a checkpoint left beside it is stale and removed)
@@ -139,6 +146,7 @@ def read_checkpoint(
     except ModelFileError as e: raise ModelFileError(f"{e}. Delete it to redo the run from its start (--restart)") from e
     return checkpoint, checkpoint['stage'], checkpoint['epoch'], checkpoint['history']
 
+# %% ../nbs/04c_runs.ipynb #44a670f6
 def restore_checkpoint(learn:Learner, checkpoint:dict, model:nn.Module|None=None):
     "Put a checkpoint's weights into `model` (default: the learner's) and its optimiser state into the learner"
     model = model or learn.model
@@ -148,6 +156,7 @@ def restore_checkpoint(learn:Learner, checkpoint:dict, model:nn.Module|None=None
     learn.create_opt()
     learn.opt.load_state_dict({k: L(v) for k, v in checkpoint['opt'].items()})
 
+# %% ../nbs/04c_runs.ipynb #9f237ec4
 def saved_state(
     checkpoint:dict|None, # a checkpoint, or None for a fresh run
     callback:type, # a callback class with `checkpoint_state`
@@ -155,6 +164,7 @@ def saved_state(
     "The state a callback kept in a checkpoint (`RunCheckpoint` saves every callback that has a `checkpoint_state`)"
     return (checkpoint or {}).get('callbacks', {}).get(callback.__name__)
 
+# %% ../nbs/04c_runs.ipynb #b123dce9
 def epochs_done(index:int, epochs:int, finished:bool, at_stage:int, at_epoch:int)->int:
     "How many of stage `index`'s `epochs` a run that reached `(at_stage, at_epoch)` (or `finished`) has done"
     return epochs if finished or index < at_stage else at_epoch if index == at_stage else 0
@@ -213,6 +223,7 @@ def ema_update(
         torch._foreach_lerp_(averaged, current, 1 - min(decay, (1 + n) / (10 + n)))
     return update
 
+# %% ../nbs/04c_runs.ipynb #336b13fd
 class ModelEMA(Callback):
     "An exponential moving average of the trained model's weights and buffers, updated after each of its optimiser steps; kept in `RunCheckpoint`'s checkpoints"
     order = 10  # before the callbacks that read it in `after_step`
