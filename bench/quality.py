@@ -21,7 +21,7 @@ import pandas as pd
 
 from gan_enhance.baseline import BASELINE_NAME, load_baseline
 from gan_enhance.core import photo_files, WeightsUnavailable
-from gan_enhance.config import recipe, GRAM_WEIGHT
+from gan_enhance.config import recipe, run_config, GRAM_WEIGHT
 from gan_enhance.crappify import crappify_folder
 from gan_enhance.evaluate import evaluate, INPUT
 from gan_enhance.gan import train_gan
@@ -127,8 +127,8 @@ def gan_mode(args):
     if not args.run:
         start = time.perf_counter()
         changes = {**pretrain_changes(args), **(dict(global_branch=args.global_branch) if args.global_branch else {})}
-        run_pipeline(args.train, run, recipe('pipeline', args.recipe, seed=args.seed, preset=args.preset, **({'losses': tuple(args.losses)} if args.losses else {})),
-                     pretrain_changes=changes or None, device=args.device)
+        config = run_config(args.recipe, seed=args.seed, preset=args.preset, **({'losses': tuple(args.losses)} if args.losses else {}))
+        run_pipeline(args.train, run, config.changed({'pretrain': changes}), device=args.device)
         print(f"Pipeline ({args.recipe}) finished in {(time.perf_counter() - start) / 60:.1f} min", flush=True)
     settings = json.loads((run/'run.json').read_text())
     preset = settings['pipeline']['preset']

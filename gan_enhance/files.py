@@ -69,26 +69,29 @@ def critic_folder(
     generator:Path|str, # a generator file, or its run folder
 )->Path:
     "The critic run folder that goes with a generator's run folder: `models/critic_mse` for `models/gen_mse`"
-    run = Path(generator) if Path(generator).is_dir() else Path(generator).parent
+    run = Path(generator).parent if Path(generator).is_file() or Path(generator).suffix == '.pth' else Path(generator)  # a folder that need not exist yet
     return run.parent/f"critic_{run.name.removeprefix('gen_')}"
 
 # %% ../nbs/00a_files.ipynb #b4e0a319
 class RunFolder:
     "The main job's run folder: where each stage of `gan-enhance run` reads and writes"
-    def __init__(self, path:Path|str): self.path = Path(path)
-    def __repr__(self): return f'RunFolder({str(self.path)!r})'
+    def __init__(self,
+        path:Path|str, # the run folder
+        models:Path|str|None=None, # where the models' run folders go (None: `path/models`; the notebooks keep them in the project's `models/`)
+    ): self.path, self._models = Path(path), Path(models) if models else None
+    def __repr__(self): return f'RunFolder({str(self.path)!r}' + (f', models={str(self._models)!r})' if self._models else ')')
     photos = property(lambda self: self.path/'photos', doc="the built-in sample photos, when the run was given none")
     pairs = property(lambda self: self.path/'pairs', doc="the crappified pairs every stage trains on")
-    models = property(lambda self: self.path/'models', doc="a run folder per model")
+    models = property(lambda self: self._models or self.path/'models', doc="a run folder per model")
     baseline = property(lambda self: self.models/'baseline'/BASELINE_FILE, doc="the global-statistics baseline, fitted on the training photos")
     evaluation = property(lambda self: self.path/'evaluation', doc="the tables and pictures of every model on the held-out photos")
     plots = property(lambda self: self.path/'plots', doc="training curves")
     settings = property(lambda self: self.path/'run.json', doc="the run's settings, timings and provenance")
     report = property(lambda self: self.path/'report.md', doc="the one-page report (and report.html beside it)")
     def generator(self, loss:str)->Path: return generator_folder(self.models, loss)  # the pretraining run of the generator with `loss`
-    def critic(self, loss:str)->Path: return self.models/f'critic_{loss}'  # its critic's run (`critic_folder` of the generator's)
+    def critic(self, loss:str)->Path: return critic_folder(self.generator(loss))  # its critic's run
     def gan(self, loss:str)->Path: return self.models/f'gan_{loss}'  # its GAN run
-    def predictions(self, loss:str)->Path: return self.path/'generated'/f'gen_{loss}'  # its outputs the critic is pretrained on
+    def predictions(self, loss:str)->Path: return self.path/'generated'/self.generator(loss).name  # its outputs the critic is pretrained on
 
 # %% ../nbs/00a_files.ipynb #feec5cb6
 def file_digest(

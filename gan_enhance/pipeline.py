@@ -15,7 +15,7 @@ import pandas as pd
 import torch
 
 import gan_enhance
-from .config import PipelineConfig, recipe
+from .config import PipelineConfig, RunConfig, run_config
 from .core import sample_photos, pick_device
 from .files import writes_into, atomic_path, file_digest, check_ours, GENERATOR_FILE, CRITIC_FILE, CRITIC_CHECK_FILE, SELECTION_FILE, INPUTS_FILE, MANIFEST_FILE, RunFolder
 from .crappify import Crappifier, crappify_folder, summarize
@@ -107,61 +107,55 @@ def _environment(device)->dict:
 def run_pipeline(
     photos:Path|str|None=None, # folder of photos (None: scikit-image's sample photos, written to OUT/photos)
     out:Path|str='data/run', # the run folder
-    config:PipelineConfig|None=None, # the run's settings (None: `recipe('pipeline')`)
-    pretrain_changes:dict|None=None, # changes to the pretraining recipe (`PretrainConfig` fields)
-    gan_changes:dict|None=None, # changes to the critic/GAN recipe (`GANConfig` fields)
+    config:RunConfig|PipelineConfig|None=None, # the run's configuration (`run_config`); the main job's settings alone take their recipe's stages; None: `run_config()`
     device=None, # where to train (None: the GPU if there is one)
     n_workers:int|None=None, # crappify processes (None: all CPUs)
     verbose:bool=True, # say what each stage does and how long it took
 )->Path: # the report (report.md)
     "The whole pipeline, from photos to a report; stages that are done and up to date are skipped"
-    config, run = config or recipe('pipeline'), RunFolder(out)
+    config = config if isinstance(config, RunConfig) else RunConfig.from_pipeline(config) if config else run_config()
+    job, run = config.pipeline, RunFolder(out)
     check_ours(run.path)  # a run folder holds only what the pipeline wrote: anything else stops it before any work
-    Crappifier.from_preset(config.preset, config.max_size)  # a preset's mistake, too, stops it before anything is written
+    Crappifier.from_preset(job.preset, job.max_size)  # a preset's mistake, too, stops it before anything is written
     device = pick_device(device)
     photos = Path(photos) if photos else sample_photos(run.photos)
     pairs, stages = run.pairs, Stages(verbose)
-    if config.recipe == 'full' and device.type != 'cuda':
+    if job.recipe == 'full' and device.type != 'cuda':
         warnings.warn("The full recipe on a CPU takes days: use a GPU, or --recipe quick to see the whole pipeline in minutes")
-    if verbose: print(f"gan_enhance run: recipe {config.recipe}, device {device}, photos {photos} -> {run.path}")
-    pretrain_configs = {loss: recipe('pretrain', config.recipe, loss=loss, seed=config.seed, **(pretrain_changes or {})) for loss in config.losses}
-    starts = {loss: c.start_from for loss, c in pretrain_configs.items() if c.start_from != 'none'}  # generators that start from another one
-    for loss, source in starts.items():
-        if source not in config.losses: raise ValueError(f"The {loss} generator starts from the {source} one (start-from {source}), which this run does not train "
-                                                         f"(losses: {', '.join(config.losses)}): train both, or start it from new weights (start-from none)")
-    gan_config = recipe('gan', config.recipe, seed=config.seed, **(gan_changes or {}))
-    manifest = stages('crappify', pairs/MANIFEST_FILE, crappify_folder, photos, pairs, preset=config.preset, seed=config.seed,
-                      max_size=config.max_size, n_workers=n_workers)
+    if verbose: print(f"gan_enhance run: recipe {job.recipe}, device {device}, photos {photos} -> {run.path}")
+    starts = {loss: c.start_from for loss, c in config.pretrain.items() if c.start_from != 'none'}  # generators that start from another one
+    manifest = stages('crappify', pairs/MANIFEST_FILE, crappify_folder, photos, pairs, preset=job.preset, seed=job.seed,
+                      max_size=job.max_size, n_workers=n_workers)
     if manifest is not None and verbose: print(summarize(manifest, pairs))
     items = pair_items(pairs)  # one read for the pipeline's own uses (the held-out split, the baseline's photos, run.json); each stage reads once for itself
-    held = held_out(items, *pretrain_configs.values(), gan_config)
+    held = held_out(items, *config.pretrain.values(), *config.gan.values())
     if not held: raise ValueError(f"No photo is held out by every stage ({len(items)} pairs): use more photos or a larger valid_pct")
     stages('baseline', run.baseline, baseline_stage, pairs, run.baseline, [r for r in items.relpath if r not in set(held)], checks_itself=True)  # the baseline every model must beat, fitted on the photos the stages train on
-    for loss, run_config in sorted(pretrain_configs.items(), key=lambda item: item[0] in starts):  # a generator after the one it starts from
-        stages(f'pretrain {loss}', run.generator(loss)/GENERATOR_FILE, pretrain_generator, pairs, run_config, run.generator(loss), device=device,
+    for loss, pretrain_config in sorted(config.pretrain.items(), key=lambda item: item[0] in starts):  # a generator after the one it starts from
+        stages(f'pretrain {loss}', run.generator(loss)/GENERATOR_FILE, pretrain_generator, pairs, pretrain_config, run.generator(loss), device=device,
                baseline=run.baseline, checks_itself=True)  # the global branch starts from that baseline (not fitted again)
-    for loss in config.losses:  # the critic and the GAN take ImageNet weights (or not) as the generator file records its pretraining had them
-        stages(f'critic {loss}', run.critic(loss)/CRITIC_FILE, critic_stage, pairs, run.generator(loss), gan_config, run.predictions(loss),
+    for loss in job.losses:  # the critic and the GAN take ImageNet weights (or not) as the generator file records its pretraining had them
+        stages(f'critic {loss}', run.critic(loss)/CRITIC_FILE, critic_stage, pairs, run.generator(loss), config.gan[loss], run.predictions(loss),
                device=device, checks_itself=True)  # redone if the generator changed
-    for loss in config.losses:
+    for loss in job.losses:
         stages(f'GAN {loss}', run.gan(loss)/GENERATOR_FILE, train_gan, pairs, run.generator(loss)/GENERATOR_FILE,
-               run.critic(loss)/CRITIC_FILE, gan_config, run.gan(loss), device=device, checks_itself=True)
-    models = {BASELINE_NAME: load_baseline(run.baseline), **{f'gen_{loss}': run.generator(loss) for loss in config.losses},
-              **{f'gan_{loss}': run.gan(loss) for loss in config.losses}}
+               run.critic(loss)/CRITIC_FILE, config.gan[loss], run.gan(loss), device=device, checks_itself=True)
+    models = {BASELINE_NAME: load_baseline(run.baseline), **{f'gen_{loss}': run.generator(loss) for loss in job.losses},
+              **{f'gan_{loss}': run.gan(loss) for loss in job.losses}}
     start = time.perf_counter()
-    evaluation = evaluate(pairs, models, sample=config.evaluate_sample, seed=config.seed, relpaths=held, device=device, n_show=min(3, len(held)))
+    evaluation = evaluate(pairs, models, sample=job.evaluate_sample, seed=job.seed, relpaths=held, device=device, n_show=min(3, len(held)))
     evaluation.save(run.evaluation)
     stages.rows.append(dict(stage='evaluate', status='ran', seconds=round(time.perf_counter() - start, 1)))
     plots = [('Example held-out photos: input, models, target', run.evaluation/'examples.png'),
              ('The same photos at full resolution: the most detailed square, enlarged 2x', run.evaluation/'crops.png'),
              ('Metrics', run.evaluation/'metrics.png'), ('Per-image gain over the input', run.evaluation/'distributions.png')]
-    plots += [(f'Pretraining: {loss}', _save_figure(plot_history(run.generator(loss)), run.plots/f'history_gen_{loss}.png')) for loss in config.losses]
-    plots += [(f'GAN training: {loss}', _save_figure(plot_telemetry(run.gan(loss)), run.plots/f'telemetry_gan_{loss}.png')) for loss in config.losses]
+    plots += [(f'Pretraining: {loss}', _save_figure(plot_history(run.generator(loss)), run.plots/f'history_gen_{loss}.png')) for loss in job.losses]
+    plots += [(f'GAN training: {loss}', _save_figure(plot_telemetry(run.gan(loss)), run.plots/f'telemetry_gan_{loss}.png')) for loss in job.losses]
     plots += [(f'GAN checkpoint chosen: {loss}', _save_figure(plot_selection(run.gan(loss)), run.plots/f'selection_gan_{loss}.png'))
-              for loss in config.losses if (run.gan(loss)/SELECTION_FILE).exists()]
-    critics = {folder.name: json.loads((folder/CRITIC_CHECK_FILE).read_text()) for folder in map(run.critic, config.losses) if (folder/CRITIC_CHECK_FILE).exists()}
-    chain = provenance(run.models, [folder(loss).name for folder in (run.generator, run.critic, run.gan) for loss in config.losses])
-    settings = dict(pipeline=config.to_dict(), pretrain={k: v.to_dict() for k, v in pretrain_configs.items()}, gan=gan_config.to_dict(),
+              for loss in job.losses if (run.gan(loss)/SELECTION_FILE).exists()]
+    critics = {folder.name: json.loads((folder/CRITIC_CHECK_FILE).read_text()) for folder in map(run.critic, job.losses) if (folder/CRITIC_CHECK_FILE).exists()}
+    chain = provenance(run.models, [folder(loss).name for folder in (run.generator, run.critic, run.gan) for loss in job.losses])
+    settings = dict(**config.to_dict(),  # the run's whole configuration: `gan-enhance run --config run.json` runs it again
                     photos=str(photos), pairs=len(items), held_out=held, device=str(device), environment=_environment(device),
                     stages=stages.rows, critics=critics, provenance=chain, evaluation=evaluation.settings,
                     summary=evaluation.summary().reset_index().to_dict('records'))

@@ -15,7 +15,7 @@ from fastcore.basics import ifnone
 
 from .core import sample_photos
 from .crappify import crappify_folder
-from .files import scratch_folder
+from .files import scratch_folder, RunFolder
 
 # %% ../nbs/02b_workspace.ipynb #16c1f214
 PHOTOS_ENV = 'GAN_ENHANCE_PHOTOS'
@@ -77,13 +77,14 @@ class Workspace:
         if root is None: root = scratch_folder() if self.tiny else project_root()
         self.root = Path(root)
         self.data, self.models = self.root/'data', self.root/'models'
+        self.run = RunFolder(self.data, models=self.models)  # each stage's folders, laid out as `gan-enhance run` lays them: data/pairs, models/gen_mse, data/generated/gen_mse, ...
 
     def pairs(self)->Path:
         "The crappified pairs (`data/pairs`), made from the sample photos if tiny"
-        pairs = self.data/'pairs'
+        pairs = self.run.pairs
         if (pairs/'manifest.csv').exists(): return pairs
         if self.tiny: return sample_pairs(self.data/'sample_pairs')
-        raise FileNotFoundError(f"No pairs in {pairs}: run nbs/01_crappify.ipynb first (it crappifies the photos into data/pairs)")
+        raise FileNotFoundError(f"No pairs in {pairs}: run nbs/s1_crappify.ipynb first (it crappifies the photos into data/pairs)")
 
     def require(self, path:Path|str, notebook:str)->Path:
         "`path` if it exists, else an error naming the notebook that makes it"

@@ -21,10 +21,12 @@ def _jpeg(png_b64:str)->str:
     out = io.BytesIO(); image.save(out, 'JPEG', quality=75, optimize=True)
     return base64.b64encode(out.getvalue()).decode()
 
+PROGRESS_LINE = re.compile(r'\|[█-]*\|?\s*\d+(\.\d+)?%|^\s*█?\s*$|^Epoch \d+/\d+ :\s*$')  # fastprogress's bars, printed as text outside Jupyter
+
 def _cut(text:str)->str:
-    "A long log as its first and last lines"
-    lines = text.splitlines(keepends=True)
-    if len(lines) <= MAX_LINES: return text
+    "A log without progress bars, long ones as their first and last lines"
+    lines = [l for l in text.splitlines(keepends=True) if not PROGRESS_LINE.search(l.rstrip('\n'))]
+    if len(lines) <= MAX_LINES: return ''.join(lines)
     head, tail = MAX_LINES * 2 // 3, MAX_LINES // 3
     return ''.join(lines[:head] + [f'... ({len(lines) - head - tail} lines cut)\n'] + lines[-tail:])
 
@@ -32,6 +34,11 @@ def _keep(output:dict)->bool:
     "Whether an output is worth a reader's look (progress bars are not)"
     html = ''.join(output.get('data', {}).get('text/html', ''))
     return '<progress' not in html and not (output.get('output_type') == 'stream' and not ''.join(output.get('text', '')).strip())
+
+def shrink_saved(notebook:Path):
+    "Shrink the outputs a notebook already holds, without running it"
+    nb = shrink_outputs(json.loads(notebook.read_text()))
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
 
 def shrink_outputs(nb:dict)->dict:
     "Small outputs for a notebook: none for hidden cells and progress bars, photos as JPEG, long logs cut"
@@ -46,14 +53,14 @@ def shrink_outputs(nb:dict)->dict:
             if len(png) * 3 // 4 > MAX_PNG:
                 data['image/jpeg'] = _jpeg(png); del data['image/png']
             if output.get('output_type') == 'stream': output['text'] = _cut(''.join(output['text']))
+        cell['outputs'] = [o for o in cell['outputs'] if _keep(o)]  # a log that was only progress bars
     return nb
 
 def save_outputs(notebook:Path):
     "Run `notebook` saving its outputs (as `nbdev-test --save`), then shrink and clean them"
     env = {**os.environ, 'GAN_ENHANCE_OFFLINE': '1', 'MPLBACKEND': 'Agg'}
     subprocess.run(['nbdev-test', '--save', str(notebook)], check=True, cwd=ROOT, env=env)
-    nb = shrink_outputs(json.loads(notebook.read_text()))
-    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
+    shrink_saved(notebook)
     subprocess.run(['nbdev-clean', '--fname', str(notebook)], check=True, cwd=ROOT)
     print(f"{notebook.name}: {notebook.stat().st_size / 1e3:.0f} kB with outputs")
 

@@ -3,40 +3,33 @@
     python tools/stage_notebooks.py [--recipe tiny] [--keep]
 
 `nbdev-test` runs each notebook alone on tiny inputs it makes itself, so it never checks the sequence users run:
-01_crappify writes data/pairs, 06 pretrains both generators on them, 08 pretrains a critic for each generator, 10 GAN-trains both
-of them, 12 scores all four. Here every notebook reads what the ones before it wrote, in a fresh project
-folder ($GAN_ENHANCE_HOME), with the photos in $GAN_ENHANCE_PHOTOS (scikit-image's sample photos, at most 384 px) and downloads
-off ($GAN_ENHANCE_OFFLINE), so each stage uses the weights its inputs were made with (random ones). The notebooks use the
-recipe in $GAN_ENHANCE_RECIPE: `quick` by default, as a user on a CPU gets it; CI passes `--recipe tiny`, the same
-notebooks and files on a narrow backbone, since the quick recipe's training is what `gan-enhance run` shows.
-Stage notebooks run whole; library notebooks run their imports and their pipeline-stage cells (from the first
-cell that opens the `Workspace`, without the tests' hidden clean-up), since their tests already run under nbdev-test. Exit 1 at the first failure.
+the stage notebooks, `nbs/s<N>_<name>.ipynb` (the `s` and the number are their marker and their order), each read what
+the ones before wrote: s1 crappifies the photos into data/pairs, s2 pretrains both generators on them, s3 pretrains a
+critic for each generator, s4 GAN-trains both, s5 scores all four. Here they run whole, in order, in a fresh project
+folder ($GAN_ENHANCE_HOME), with the photos in $GAN_ENHANCE_PHOTOS (scikit-image's sample photos, at most 384 px) and
+downloads off ($GAN_ENHANCE_OFFLINE), so each stage uses the weights its inputs were made with (random ones). The
+notebooks use the recipe in $GAN_ENHANCE_RECIPE: `quick` by default, as a user on a CPU gets it; CI passes `--recipe
+tiny`, the same notebooks and files on a narrow backbone. Exit 1 at the first failure.
 """
-import argparse, os, shutil, subprocess, sys, tempfile, time
+import argparse, os, re, shutil, subprocess, sys, tempfile, time
 from pathlib import Path
 
-from fastcore.nbio import read_nb, mk_cell
+from fastcore.nbio import read_nb
 from execnb.shell import CaptureShell
 
-ORDER = ['01_crappify', '06_pretrain_generators', '08_critic', '10_gan_training', '12_evaluate']
+STAGE_NOTEBOOK = re.compile(r's(\d+)_\w+\.ipynb')  # what marks a stage notebook, and its place in the order
 
 
-def stage_cells(nb)->list:
-    "A library notebook's imports (the cells before its first section, then its module's exports) and its pipeline-stage cells; a stage notebook's every cell"
-    cells = [c for c in nb.cells if c.cell_type == 'code']
-    module = next((c.source.split()[-1] for c in cells if c.source.startswith('#| default_exp')), None)
-    if module is None: return cells
-    first_section = next(i for i, c in enumerate(nb.cells) if c.cell_type == 'markdown' and c.source.startswith('## '))
-    start = next(i for i, c in enumerate(nb.cells) if c.cell_type == 'code' and 'Workspace(' in c.source)
-    library = mk_cell(f'from gan_enhance.{module} import *')  # what `import gan_enhance` gives a user, instead of the cells that define it
-    return [c for i, c in enumerate(nb.cells) if c.cell_type == 'code' and i < first_section] + [library] + \
-           [c for i, c in enumerate(nb.cells) if c.cell_type == 'code' and i >= start and not c.source.startswith('#| hide')]  # not the tests' clean-up
+def stage_notebooks(nbs:Path)->list:
+    "The stage notebooks' names, in their order"
+    found = [(int(m.group(1)), p.stem) for p in nbs.glob('s*.ipynb') if (m := STAGE_NOTEBOOK.fullmatch(p.name))]
+    return [name for _, name in sorted(found)]
 
 
 def run_one(nbs:Path, name:str)->int:
     "Run one notebook's cells in this process (the environment names the project folder); 1 on failure"
     nb = read_nb(nbs/f'{name}.ipynb')
-    nb.cells = stage_cells(nb)
+    nb.cells = [c for c in nb.cells if c.cell_type == 'code']
     os.chdir(nbs)
     try: CaptureShell().run_all(nb, exc_stop=True)
     except Exception as e:
@@ -65,12 +58,13 @@ def main():
     os.environ.pop('IN_TEST', None)  # a user's run: no tiny inputs
     total = time.perf_counter()
     try:
-        for name in ORDER:
+        order = stage_notebooks(nbs)
+        for name in order:
             start = time.perf_counter()
             if subprocess.run([sys.executable, __file__, '--notebook', name]).returncode: return 1
             print(f"ok {name} in {time.perf_counter() - start:.0f} s", flush=True)
         models = sorted(p.parent.name for p in (home/'models').glob('*/generator.pth'))
-        print(f"All {len(ORDER)} notebooks ran in order ({args.recipe} recipe) in {(time.perf_counter() - total) / 60:.1f} min; models: {', '.join(models)}")
+        print(f"All {len(order)} stage notebooks ran in order ({args.recipe} recipe) in {(time.perf_counter() - total) / 60:.1f} min; models: {', '.join(models)}")
         return 0
     finally:
         if args.keep: print(f"Project folder: {home}")
