@@ -17,6 +17,7 @@ import pandas as pd
 import torch
 from PIL import Image, ImageDraw
 from fastprogress.fastprogress import progress_bar
+from fastcore.basics import patch
 
 from .core import pick_device, WeightsUnavailable, MissingExtra
 from .files import writes_into, atomic_path, check_ours, GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
@@ -206,77 +207,84 @@ class Evaluation:
                   for name, key in groups.items()]
         return pd.concat(tables) if tables else pd.DataFrame()
 
-    def plot_metrics(self):
-        "Mean MSE, PSNR, SSIM, (LPIPS,) and detail ratio per model, with one standard deviation as error bars"
-        import matplotlib.pyplot as plt
-        summary = self.summary()
-        fig, axes = plt.subplots(1, len(self.metrics), figsize=(4 * len(self.metrics), 3.5))
-        for ax, metric in zip(axes, self.metrics):
-            ax.bar(range(len(self.models)), summary[f'{metric} mean'], yerr=summary[f'{metric} std'], capsize=3,
-                   color=['grey'] + [f'C{i}' for i in range(len(self.models) - 1)])
-            ax.set_xticks(range(len(self.models)), self.models, rotation=30, ha='right', fontsize=8); ax.set_title(metric.upper())
-        fig.tight_layout()
-        return fig
+# %% ../nbs/12_evaluate.ipynb #754cfa91
+@patch
+def plot_metrics(self:Evaluation):
+    "Mean MSE, PSNR, SSIM, (LPIPS,) and detail ratio per model, with one standard deviation as error bars"
+    import matplotlib.pyplot as plt
+    summary = self.summary()
+    fig, axes = plt.subplots(1, len(self.metrics), figsize=(4 * len(self.metrics), 3.5))
+    for ax, metric in zip(axes, self.metrics):
+        ax.bar(range(len(self.models)), summary[f'{metric} mean'], yerr=summary[f'{metric} std'], capsize=3,
+               color=['grey'] + [f'C{i}' for i in range(len(self.models) - 1)])
+        ax.set_xticks(range(len(self.models)), self.models, rotation=30, ha='right', fontsize=8); ax.set_title(metric.upper())
+    fig.tight_layout()
+    return fig
 
-    def plot_distributions(self):
-        "Per-image gain over the input in PSNR, SSIM (and LPIPS: its fall), per model"
-        import matplotlib.pyplot as plt
-        shown = [m for m in self.metrics[1:] if m != 'detail']
-        fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 3.5))
-        for ax, metric in zip(axes, shown):
-            gains = self.gain(metric).drop(columns=INPUT)
-            if gains.shape[1]: ax.boxplot([gains[m].dropna() for m in gains.columns], tick_labels=list(gains.columns))
-            ax.axhline(0, color='grey', lw=0.8); ax.set_title(f'{metric.upper()} gain over the input, per image')
-            ax.tick_params(axis='x', labelsize=8, rotation=30)
-        fig.tight_layout()
-        return fig
+@patch
+def plot_distributions(self:Evaluation):
+    "Per-image gain over the input in PSNR, SSIM (and LPIPS: its fall), per model"
+    import matplotlib.pyplot as plt
+    shown = [m for m in self.metrics[1:] if m != 'detail']
+    fig, axes = plt.subplots(1, len(shown), figsize=(5 * len(shown), 3.5))
+    for ax, metric in zip(axes, shown):
+        gains = self.gain(metric).drop(columns=INPUT)
+        if gains.shape[1]: ax.boxplot([gains[m].dropna() for m in gains.columns], tick_labels=list(gains.columns))
+        ax.axhline(0, color='grey', lw=0.8); ax.set_title(f'{metric.upper()} gain over the input, per image')
+        ax.tick_params(axis='x', labelsize=8, rotation=30)
+    fig.tight_layout()
+    return fig
 
-    def show_grid(self):
-        "Input, each model and the target, for the images kept by `n_show`"
-        import matplotlib.pyplot as plt
-        columns = self.models + ['target']
-        fig, axes = plt.subplots(len(self.shown), len(columns), figsize=(2.6 * len(columns), 2.6 * len(self.shown)), squeeze=False)
-        for row, images in zip(axes, self.shown):
-            for ax, name in zip(row, columns):
-                ax.imshow(images[name]); ax.set_title(name, fontsize=8); ax.axis('off')
-        fig.tight_layout()
-        return fig
+@patch
+def show_grid(self:Evaluation):
+    "Input, each model and the target, for the images kept by `n_show`"
+    import matplotlib.pyplot as plt
+    columns = self.models + ['target']
+    fig, axes = plt.subplots(len(self.shown), len(columns), figsize=(2.6 * len(columns), 2.6 * len(self.shown)), squeeze=False)
+    for row, images in zip(axes, self.shown):
+        for ax, name in zip(row, columns):
+            ax.imshow(images[name]); ax.set_title(name, fontsize=8); ax.axis('off')
+    fig.tight_layout()
+    return fig
 
-    def crop_grid(self,
-        size:int=128, # side of each crop, in target pixels
-        zoom:int=2, # enlargement without smoothing, so that single pixels stay visible
-    )->Image.Image:
-        "Per shown image, its most detailed square (`detail_box`) at full resolution: input, each model and target side by side, labelled"
-        columns, label, gap = self.models + ['target'], 14, 4
-        side = min([size] + [min(images['target'].size) for images in self.shown]) * zoom
-        grid = Image.new('RGB', (len(columns) * (side + gap), len(self.shown) * (side + label + gap)), 'white')
-        draw = ImageDraw.Draw(grid)
-        for row, images in enumerate(self.shown):
-            box = detail_box(images['target'], side // zoom)
-            for col, name in enumerate(columns):
-                x, y = col * (side + gap), row * (side + label + gap)
-                draw.text((x + 2, y + 1), name, fill='black')
-                grid.paste(images[name].crop(box).resize((side, side), Image.Resampling.NEAREST), (x, y + label))
-        return grid
+@patch
+def crop_grid(self:Evaluation,
+    size:int=128, # side of each crop, in target pixels
+    zoom:int=2, # enlargement without smoothing, so that single pixels stay visible
+)->Image.Image:
+    "Per shown image, its most detailed square (`detail_box`) at full resolution: input, each model and target side by side, labelled"
+    columns, label, gap = self.models + ['target'], 14, 4
+    side = min([size] + [min(images['target'].size) for images in self.shown]) * zoom
+    grid = Image.new('RGB', (len(columns) * (side + gap), len(self.shown) * (side + label + gap)), 'white')
+    draw = ImageDraw.Draw(grid)
+    for row, images in enumerate(self.shown):
+        box = detail_box(images['target'], side // zoom)
+        for col, name in enumerate(columns):
+            x, y = col * (side + gap), row * (side + label + gap)
+            draw.text((x + 2, y + 1), name, fill='black')
+            grid.paste(images[name].crop(box).resize((side, side), Image.Resampling.NEAREST), (x, y + label))
+    return grid
 
-    @writes_into('folder')  # one writer at a time (`folder_lock`)
-    def save(self, folder:Path|str)->Path:
-        "Write the tables (CSV) and plots (PNG) to `folder`"
-        import matplotlib.pyplot as plt
-        folder = Path(folder)
-        check_ours(folder)  # the tables and plots of an earlier evaluation are redone; anyone else's files stop it
-        tables = dict(per_image=self.per_image, summary=self.summary(), by_degradation=self.by_degradation())
-        for name, table in tables.items():
-            with atomic_path(folder/f'{name}.csv') as tmp: table.to_csv(tmp, index=name != 'per_image')
-        with atomic_path(folder/'settings.json') as tmp: tmp.write_text(json.dumps(self.settings, indent=2))  # LPIPS' weights, or why it is missing
-        for name, plot in dict(metrics=self.plot_metrics, distributions=self.plot_distributions, examples=self.show_grid).items():
-            if name == 'examples' and not self.shown: continue
-            fig = plot()
-            with atomic_path(folder/f'{name}.png') as tmp: fig.savefig(tmp, dpi=90, format='png')
-            plt.close(fig)
-        if self.shown:
-            with atomic_path(folder/'crops.png') as tmp: self.crop_grid().save(tmp, 'PNG')
-        return folder
+# %% ../nbs/12_evaluate.ipynb #733643ba
+@patch
+@writes_into('folder')  # one writer at a time (`folder_lock`)
+def save(self:Evaluation, folder:Path|str)->Path:
+    "Write the tables (CSV) and plots (PNG) to `folder`"
+    import matplotlib.pyplot as plt
+    folder = Path(folder)
+    check_ours(folder)  # the tables and plots of an earlier evaluation are redone; anyone else's files stop it
+    tables = dict(per_image=self.per_image, summary=self.summary(), by_degradation=self.by_degradation())
+    for name, table in tables.items():
+        with atomic_path(folder/f'{name}.csv') as tmp: table.to_csv(tmp, index=name != 'per_image')
+    with atomic_path(folder/'settings.json') as tmp: tmp.write_text(json.dumps(self.settings, indent=2))  # LPIPS' weights, or why it is missing
+    for name, plot in dict(metrics=self.plot_metrics, distributions=self.plot_distributions, examples=self.show_grid).items():
+        if name == 'examples' and not self.shown: continue
+        fig = plot()
+        with atomic_path(folder/f'{name}.png') as tmp: fig.savefig(tmp, dpi=90, format='png')
+        plt.close(fig)
+    if self.shown:
+        with atomic_path(folder/'crops.png') as tmp: self.crop_grid().save(tmp, 'PNG')
+    return folder
 
 # %% ../nbs/12_evaluate.ipynb #5a7dd6ac
 def pairs_for(
