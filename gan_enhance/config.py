@@ -276,6 +276,7 @@ def _stage_fields(cls:type, fields:dict, where:str)->dict:
     if unknown: raise ValueError(f"{where}: unknown setting {', '.join(unknown)} (the settings are {', '.join(sorted(names))})")
     return {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
 
+# %% ../nbs/00b_config.ipynb #04165ad4
 @dataclass(frozen=True)
 class RunConfig:
     "A run's whole configuration, as it runs: the main job's settings and, per generator loss, its pretraining and its critic and GAN configurations"
@@ -325,6 +326,7 @@ class RunConfig:
             parts[stage] = {loss: config.replace(**_stage_fields(type(config), {**every, **given.get(loss, {})}, f'{stage}.{loss}')) for loss, config in current.items()}
         return RunConfig(base.pipeline, **parts)
 
+# %% ../nbs/00b_config.ipynb #449161a8
 def run_config(
     name:str|None=None, # the recipe: 'full', 'cpu', 'quick' or 'tiny' (None: as `recipe` chooses)
     **changes, # the main job's settings to change (`PipelineConfig` fields), e.g. seed=1

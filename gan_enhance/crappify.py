@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from PIL import Image, ImageColor, ImageDraw, ImageEnhance, ImageFilter, ImageFont
-from fastcore.basics import defaults, ifnone
+from fastcore.basics import defaults, ifnone, patch
 from fastcore.foundation import L
 from fastcore.parallel import parallel
 
@@ -330,49 +330,61 @@ class Crappifier:
     def to_dict(self)->dict: return dict(name=self.name, max_size=self.max_size, operations=[o.settings() for o in self.operations])
     def __repr__(self): return f"Crappifier({self.name!r}: {', '.join(o.name for o in self.operations)})"
 
-    def sample(self, key:str)->dict:
-        "Every operation's parameters for the image whose key is `key`, as flat `<op>_<param>` columns"
-        params = {}
-        for op in self.operations:
-            rng = random.Random(f'{key}:{op.name}')
-            applied = rng.random() < op.p
-            params[op.name] = applied
-            params.update({f'{op.name}_{k}': (v if applied else None) for k, v in op.sample(rng).items()})
-        if params.get('text_text', 0) is None and params.get('text'):  # lesson 7's text is the JPEG quality
-            params['text_text'] = None if params.get('jpeg_quality') is None else str(params['jpeg_quality'])
-        return params
+# %% ../nbs/01_crappify.ipynb #369b7041
+@patch
+def sample(self:Crappifier, key:str)->dict:
+    "Every operation's parameters for the image whose key is `key`, as flat `<op>_<param>` columns"
+    params = {}
+    for op in self.operations:
+        rng = random.Random(f'{key}:{op.name}')
+        applied = rng.random() < op.p
+        params[op.name] = applied
+        params.update({f'{op.name}_{k}': (v if applied else None) for k, v in op.sample(rng).items()})
+    if params.get('text_text', 0) is None and params.get('text'):  # lesson 7's text is the JPEG quality
+        params['text_text'] = None if params.get('jpeg_quality') is None else str(params['jpeg_quality'])
+    return params
 
-    def _own(self, op, params): return {k[len(op.name)+1:]: v for k, v in params.items() if k.startswith(op.name + '_')}
+# %% ../nbs/01_crappify.ipynb #4ac397c8
+@patch
+def _own(self:Crappifier, op, params): return {k[len(op.name)+1:]: v for k, v in params.items() if k.startswith(op.name + '_')}
 
-    def ends_with_jpeg(self, params:dict)->bool:
-        "Whether the last operation applied to this image is a JPEG encoding"
-        applied = [o for o in self.operations if params[o.name]]
-        return bool(applied) and isinstance(applied[-1], Jpeg)
+# %% ../nbs/01_crappify.ipynb #4cd7ef22
+@patch
+def ends_with_jpeg(self:Crappifier, params:dict)->bool:
+    "Whether the last operation applied to this image is a JPEG encoding"
+    applied = [o for o in self.operations if params[o.name]]
+    return bool(applied) and isinstance(applied[-1], Jpeg)
 
-    def target(self, img:Image.Image, params:dict)->Image.Image:
-        "The high-quality side: the photo capped at `max_size` and adjusted by the operations (e.g. crop to a multiple of x4)"
-        if self.max_size and max(img.size) > self.max_size:
-            scale = self.max_size / max(img.size)
-            img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
-        for op in self.operations:
-            if params[op.name]: img = op.prepare_target(img, self._own(op, params))
-        return img
+# %% ../nbs/01_crappify.ipynb #0f698904
+@patch
+def target(self:Crappifier, img:Image.Image, params:dict)->Image.Image:
+    "The high-quality side: the photo capped at `max_size` and adjusted by the operations (e.g. crop to a multiple of x4)"
+    if self.max_size and max(img.size) > self.max_size:
+        scale = self.max_size / max(img.size)
+        img = img.resize((max(1, round(img.width * scale)), max(1, round(img.height * scale))), Image.Resampling.LANCZOS)
+    for op in self.operations:
+        if params[op.name]: img = op.prepare_target(img, self._own(op, params))
+    return img
 
-    def degrade(self, img:Image.Image, params:dict)->tuple:
-        "The low-quality side as `(image, None)`, or `(image before encoding, JPEG bytes)` when the last operation is a JPEG encoding"
-        applied = [o for o in self.operations if params[o.name]]
-        for i, op in enumerate(applied):
-            own = self._own(op, params)
-            if i == len(applied) - 1 and isinstance(op, Jpeg): return img, op.encode(img, own)
-            img = op.apply(img, own)
-        return img, None
+# %% ../nbs/01_crappify.ipynb #6aa1204b
+@patch
+def degrade(self:Crappifier, img:Image.Image, params:dict)->tuple:
+    "The low-quality side as `(image, None)`, or `(image before encoding, JPEG bytes)` when the last operation is a JPEG encoding"
+    applied = [o for o in self.operations if params[o.name]]
+    for i, op in enumerate(applied):
+        own = self._own(op, params)
+        if i == len(applied) - 1 and isinstance(op, Jpeg): return img, op.encode(img, own)
+        img = op.apply(img, own)
+    return img, None
 
-    def __call__(self, img:Image.Image, key:str)->tuple:
-        "(low, high) images for `img`, drawn from `key`"
-        params = self.sample(key)
-        high = self.target(img, params)
-        low, encoded = self.degrade(high, params)
-        return (low if encoded is None else decode(encoded)), high
+# %% ../nbs/01_crappify.ipynb #073d8491
+@patch
+def __call__(self:Crappifier, img:Image.Image, key:str)->tuple:
+    "(low, high) images for `img`, drawn from `key`"
+    params = self.sample(key)
+    high = self.target(img, params)
+    low, encoded = self.degrade(high, params)
+    return (low if encoded is None else decode(encoded)), high
 
 # %% ../nbs/01_crappify.ipynb #b111f289
 LOSSLESS_SUFFIX, JPEG_SUFFIXES = '.png', ('.jpg', '.jpeg')

@@ -19,6 +19,7 @@ import torch.nn as nn
 from PIL import Image, ImageOps
 from fastai.vision.core import imagenet_stats
 from fastprogress.fastprogress import progress_bar
+from fastcore.basics import patch
 
 from .core import SkipImage, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS
 from .files import writes_into, atomic_path, remove_partial_files, check_ours, check_settings, file_digest, generator_file, ENHANCE_FILE
@@ -159,46 +160,54 @@ class Enhancer:
                 weight[:, top:top + tile_h, left:left + tile_w] += window
         return (out / weight)[None]
 
-    @torch.inference_mode()
-    def tensor(self,
-        x:torch.Tensor, # (1, 3, H, W) RGB in [0, 1], on the CPU
-    )->torch.Tensor: # (1, 3, H, W) enhanced, in [0, 1], on the CPU
-        "Enhance an image tensor (already at the output size) in tiles, retrying smaller after CUDA out-of-memory errors"
-        while True:
-            try: return self._tiled(x, self.tile_size, self.batch_size).clamp(0, 1)
-            except torch.cuda.OutOfMemoryError as e:
-                if self.device.type == 'cuda': torch.cuda.empty_cache()
-                if self.batch_size > 1: self.batch_size //= 2
-                elif self.tile_size // 2 >= self.min_tile: self.tile_size = 32 * (self.tile_size // 64)
-                else: raise RuntimeError(f"Out of memory even with one {self.tile_size}x{self.tile_size} tile per batch: "
-                                         f"use a smaller min_tile or the CPU (device='cpu')") from e
-                self.retries.append(dict(tile_size=self.tile_size, batch_size=self.batch_size, error=str(e).splitlines()[0]))
-                warnings.warn(f"Out of memory: retrying with tile_size={self.tile_size}, batch_size={self.batch_size}")
+# %% ../nbs/13_enhance.ipynb #f68c4b5b
+@patch
+@torch.inference_mode()
+def tensor(self:Enhancer,
+    x:torch.Tensor, # (1, 3, H, W) RGB in [0, 1], on the CPU
+)->torch.Tensor: # (1, 3, H, W) enhanced, in [0, 1], on the CPU
+    "Enhance an image tensor (already at the output size) in tiles, retrying smaller after CUDA out-of-memory errors"
+    while True:
+        try: return self._tiled(x, self.tile_size, self.batch_size).clamp(0, 1)
+        except torch.cuda.OutOfMemoryError as e:
+            if self.device.type == 'cuda': torch.cuda.empty_cache()
+            if self.batch_size > 1: self.batch_size //= 2
+            elif self.tile_size // 2 >= self.min_tile: self.tile_size = 32 * (self.tile_size // 64)
+            else: raise RuntimeError(f"Out of memory even with one {self.tile_size}x{self.tile_size} tile per batch: "
+                                     f"use a smaller min_tile or the CPU (device='cpu')") from e
+            self.retries.append(dict(tile_size=self.tile_size, batch_size=self.batch_size, error=str(e).splitlines()[0]))
+            warnings.warn(f"Out of memory: retrying with tile_size={self.tile_size}, batch_size={self.batch_size}")
 
-    def output_size(self, size:tuple)->tuple:
-        "(width, height) of the output for an input of `size`"
-        return tuple(max(1, round(s * self.scale)) for s in size)
+# %% ../nbs/13_enhance.ipynb #826674d1
+@patch
+def output_size(self:Enhancer, size:tuple)->tuple:
+    "(width, height) of the output for an input of `size`"
+    return tuple(max(1, round(s * self.scale)) for s in size)
 
-    def __call__(self,
-        image:Image.Image|Path|str|np.ndarray, # any Pillow image, image file, or array of pixels (H, W) or (H, W, 3 or 4)
-    )->Image.Image: # enhanced, upright, with the input's alpha and gray mode, `scale` times the size
-        "Enhance one image of any size and mode"
-        if isinstance(image, np.ndarray): return self(_array_image(image))
-        if not isinstance(image, (Image.Image, str, Path)): raise TypeError(f"image must be a Pillow image, an image file or a NumPy array (got {type(image).__name__})")
-        if not isinstance(image, Image.Image):
-            with Image.open(image) as opened: return self(opened)
-        check_pixels(image.size, self.max_pixels)  # from the header: nothing decoded yet
-        check_pixels(self.output_size(image.size), self.max_pixels, f'output too large at scale {self.scale:g}')
-        rgb, alpha, mode = split_image(image)
-        size = self.output_size(rgb.size)
-        if size != rgb.size: rgb = rgb.resize(size, Image.Resampling.BICUBIC)
-        enhanced = self.tensor(to_tensor(rgb))
-        if not torch.isfinite(enhanced).all(): raise SkipImage("the generator's output is not finite (NaN or infinity): nothing written")
-        return join_image(to_image(enhanced), alpha, mode)
+# %% ../nbs/13_enhance.ipynb #029ac73b
+@patch
+def __call__(self:Enhancer,
+    image:Image.Image|Path|str|np.ndarray, # any Pillow image, image file, or array of pixels (H, W) or (H, W, 3 or 4)
+)->Image.Image: # enhanced, upright, with the input's alpha and gray mode, `scale` times the size
+    "Enhance one image of any size and mode"
+    if isinstance(image, np.ndarray): return self(_array_image(image))
+    if not isinstance(image, (Image.Image, str, Path)): raise TypeError(f"image must be a Pillow image, an image file or a NumPy array (got {type(image).__name__})")
+    if not isinstance(image, Image.Image):
+        with Image.open(image) as opened: return self(opened)
+    check_pixels(image.size, self.max_pixels)  # from the header: nothing decoded yet
+    check_pixels(self.output_size(image.size), self.max_pixels, f'output too large at scale {self.scale:g}')
+    rgb, alpha, mode = split_image(image)
+    size = self.output_size(rgb.size)
+    if size != rgb.size: rgb = rgb.resize(size, Image.Resampling.BICUBIC)
+    enhanced = self.tensor(to_tensor(rgb))
+    if not torch.isfinite(enhanced).all(): raise SkipImage("the generator's output is not finite (NaN or infinity): nothing written")
+    return join_image(to_image(enhanced), alpha, mode)
 
-    def __repr__(self): return (f"Enhancer({self.config.arch if self.config else 'generator'}, {self.device}, {str(self.dtype).replace('torch.', '')}, "
-                                f"scale={self.scale}, tile_size={self.tile_size}, overlap={self.overlap}, batch_size={self.batch_size}"
-                                f"{', self_ensemble=True' if isinstance(self.model, SelfEnsemble) else ''})")
+# %% ../nbs/13_enhance.ipynb #2be60157
+@patch
+def __repr__(self:Enhancer): return (f"Enhancer({self.config.arch if self.config else 'generator'}, {self.device}, {str(self.dtype).replace('torch.', '')}, "
+                            f"scale={self.scale}, tile_size={self.tile_size}, overlap={self.overlap}, batch_size={self.batch_size}"
+                            f"{', self_ensemble=True' if isinstance(self.model, SelfEnsemble) else ''})")
 
 # %% ../nbs/13_enhance.ipynb #a14d635a
 def enhance(

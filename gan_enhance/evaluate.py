@@ -221,6 +221,7 @@ def plot_metrics(self:Evaluation):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/12_evaluate.ipynb #8750019b
 @patch
 def plot_distributions(self:Evaluation):
     "Per-image gain over the input in PSNR, SSIM (and LPIPS: its fall), per model"
@@ -235,6 +236,7 @@ def plot_distributions(self:Evaluation):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/12_evaluate.ipynb #76f2d271
 @patch
 def show_grid(self:Evaluation):
     "Input, each model and the target, for the images kept by `n_show`"
@@ -247,6 +249,7 @@ def show_grid(self:Evaluation):
     fig.tight_layout()
     return fig
 
+# %% ../nbs/12_evaluate.ipynb #e9f5a355
 @patch
 def crop_grid(self:Evaluation,
     size:int=128, # side of each crop, in target pixels

@@ -19,7 +19,7 @@ import pandas as pd
 import torch
 import torch.nn as nn
 from fastai.callback.core import Callback
-from fastcore.basics import store_attr
+from fastcore.basics import store_attr, patch
 from fastai.learner import Learner, ValueMetric
 from fastai.optimizer import Adam
 from fastai.torch_core import set_seed, num_distrib, rank_distrib
@@ -233,36 +233,41 @@ class CheckpointSelector(Callback):
         generator.train(was_training)
         return {k: torch.cat([s[k] for s in scores]).mean().item() for k in scores[0]}
 
-    def after_step(self):
-        if not self.learn.gan_trainer.gen_mode: return
-        self.steps += 1
-        if self.every and self.steps % self.every == 0: self.check(self.learn.model.generator, getattr(self.learn, 'model_ema', None))
+# %% ../nbs/09_gan.ipynb #3ed20605
+@patch
+def after_step(self:CheckpointSelector):
+    if not self.learn.gan_trainer.gen_mode: return
+    self.steps += 1
+    if self.every and self.steps % self.every == 0: self.check(self.learn.model.generator, getattr(self.learn, 'model_ema', None))
 
-    def eligible(self, row:dict)->bool:
-        "Whether a scored step may be chosen: for 'detail', its PSNR is within `psnr_budget` of the first score's (the pretrained generator's)"
-        return self.metric != 'detail' or row['psnr'] >= self.curve[0]['psnr'] - self.psnr_budget
+@patch
+def eligible(self:CheckpointSelector, row:dict)->bool:
+    "Whether a scored step may be chosen: for 'detail', its PSNR is within `psnr_budget` of the first score's (the pretrained generator's)"
+    return self.metric != 'detail' or row['psnr'] >= self.curve[0]['psnr'] - self.psnr_budget
 
-    def check(self,
-        generator:nn.Module, # the GAN's generator
-        ema:ModelEMA|None=None, # its EMA, whose weights are scored instead
-    ):
-        "Score the generator now, and keep its weights if they are the best so far"
-        raw = generator.state_dict()  # live views: copied to the CPU below if these weights are kept
-        averaged = ema.weights if ema is not None else None
-        if averaged is not None:  # score what will be used, then put the raw weights back, bit for bit
-            raw = {k: v.detach().clone() for k, v in raw.items()}
-            generator.load_state_dict(averaged)
-        scores = self.score(generator)
-        if averaged is not None: generator.load_state_dict(raw)
-        row = dict(step=self.steps, score=scores[self.metric], **{k: scores[k] for k in RECORDED})
-        self.curve.append(row)
-        if not self.eligible(row): return
-        better = self.best is None or (row['score'] > self.best['score'] if HIGHER_IS_BETTER[self.metric] else row['score'] < self.best['score'])
-        if better:
-            cpu = lambda d: {k: v.detach().cpu().clone() for k, v in d.items()}
-            self.best = dict(step=self.steps, score=row['score'], raw=cpu(raw), ema=cpu(averaged) if averaged is not None else None)
+@patch
+def check(self:CheckpointSelector,
+    generator:nn.Module, # the GAN's generator
+    ema:ModelEMA|None=None, # its EMA, whose weights are scored instead
+):
+    "Score the generator now, and keep its weights if they are the best so far"
+    raw = generator.state_dict()  # live views: copied to the CPU below if these weights are kept
+    averaged = ema.weights if ema is not None else None
+    if averaged is not None:  # score what will be used, then put the raw weights back, bit for bit
+        raw = {k: v.detach().clone() for k, v in raw.items()}
+        generator.load_state_dict(averaged)
+    scores = self.score(generator)
+    if averaged is not None: generator.load_state_dict(raw)
+    row = dict(step=self.steps, score=scores[self.metric], **{k: scores[k] for k in RECORDED})
+    self.curve.append(row)
+    if not self.eligible(row): return
+    better = self.best is None or (row['score'] > self.best['score'] if HIGHER_IS_BETTER[self.metric] else row['score'] < self.best['score'])
+    if better:
+        cpu = lambda d: {k: v.detach().cpu().clone() for k, v in d.items()}
+        self.best = dict(step=self.steps, score=row['score'], raw=cpu(raw), ema=cpu(averaged) if averaged is not None else None)
 
-    def checkpoint_state(self)->dict: return dict(curve=self.curve, best=self.best, steps=self.steps)
+@patch
+def checkpoint_state(self:CheckpointSelector)->dict: return dict(curve=self.curve, best=self.best, steps=self.steps)
 
 # %% ../nbs/09_gan.ipynb #ebc1b8da
 GAN_TRAINER_SHADOWING = r"You are shadowing an attribute \((generator|critic|gen_mode)\)"  # fastai's GANTrainer sets these on itself by design, every epoch: not the user's concern
