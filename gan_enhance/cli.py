@@ -18,7 +18,7 @@ from typing import Annotated
 from fastcore.script import anno_parser
 
 from .core import printable_name, WeightsUnavailable, MissingExtra, TrainingDiverged, MAX_PIXELS, show_value
-from .files import check_ours, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, generator_folder, critic_folder
+from .files import writes_into, claim_folder, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, generator_folder, critic_folder
 from .config import RunConfig, RECIPES, LOSS_CHANGES, PipelineConfig, PretrainConfig, GANConfig, field_docs, read_run_config, run_config, setting_changes, recipe as named_recipe
 
 # %% ../nbs/90_cli.ipynb #839576bd
@@ -39,6 +39,7 @@ def crappify(
     return 0 if (manifest.status == 'ok').any() else 1
 
 # %% ../nbs/90_cli.ipynb #b3513b83
+@writes_into('out')  # one writer at a time; a folder that can't be written is refused before any scoring
 def evaluate(
     pairs:str, # crappify output folder (with manifest.csv), or a folder of photos to crappify first
     models:Annotated[str, {'nargs': '*'}]=None, # generator files or run folders (e.g. models/gen_mse), and a run's global-statistics baseline (models/baseline); none: the input only
@@ -60,7 +61,7 @@ def evaluate(
     if sample < 0: raise ValueError(f"sample must be 0 (all images) or more (got {sample})")
     check_scoring(sample or None, crop, max_side)
     if lpips not in ('alex', 'vgg', 'squeeze', 'none'): raise ValueError(f"lpips must be alex, vgg, squeeze or none (got {lpips!r})")
-    check_ours(out)  # before any scoring: an earlier evaluation of ours is redone, anyone else's files stop it
+    claim_folder(out, 'evaluate')  # before any scoring: an earlier evaluation of ours is redone, anyone else's files or another stage's folder stop it
     result = run_evaluation(pairs_for(pairs, out/'pairs', preset, seed), list(models or []), sample=sample or None, seed=seed,
                             y_channel=y_channel, crop=crop, max_side=max_side, perceptual=None if lpips == 'none' else lpips,
                             pretrained=not random_weights, ema=not raw_weights)

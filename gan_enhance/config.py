@@ -342,6 +342,7 @@ def read_run_config(
 )->RunConfig:
     "The run configuration a file describes: a run's `run.json` (its configuration), or only the settings that change, the rest from its recipe"
     path = Path(path)
+    if path.exists() and not path.is_file(): raise ValueError(f"{path} is not a file (a pipe, a device or a folder): it is never opened")
     try: saved = json.loads(path.read_text())
     except FileNotFoundError: raise FileNotFoundError(f"Run configuration not found: {path}") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f"{path} is not a JSON file ({e})") from None

@@ -23,7 +23,7 @@ from fastcore.foundation import L
 from fastcore.parallel import parallel
 
 from .core import SkipImage, open_rgb, photo_info, scan_photos, check_ranges, is_kind, printable_name, MAX_PIXELS
-from .files import writes_into, check_settings, atomic_path, remove_partial_files, check_ours, SETTINGS_FILE, MANIFEST_FILE
+from .files import writes_into, check_settings, atomic_path, remove_partial_files, claim_folder, WriteFault, SETTINGS_FILE, MANIFEST_FILE
 
 # %% ../nbs/01_crappify.ipynb #51adf922
 def draw(
@@ -489,6 +489,7 @@ def crappify_one(
             high_size, low_size = high.size, low.size
         (row['hr_width'], row['hr_height']), (row['lr_width'], row['lr_height']) = high_size, low_size
         if (frames := _frames(src/relpath)) > 1: row['reason'] = f"made from the first of {frames} frames (animations and multi-page files are not supported)"
+    except WriteFault: raise  # the output folder is full or read-only: every next photo would fail too
     except (SkipImage, *_FAILURES) as e:
         row.update(status='skipped', reason=str(e) if isinstance(e, SkipImage) else f"failed: {type(e).__name__}: {e}", lr='', hr='')
         for path in (low_path, high_path): path.unlink(missing_ok=True)  # no stale pair of a photo that is skipped now
@@ -521,8 +522,8 @@ def crappify_folder(
     if not is_kind(n_workers, int) or n_workers < 0: raise ValueError(f"n-workers must be 0 (no extra processes) or more, a whole number (got {n_workers!r})")
     if not is_kind(max_pixels, int) or max_pixels < 1: raise ValueError(f"max-pixels must be at least 1 (got {max_pixels})")
     _check_folders(src, dest)
-    check_ours(dest)  # a folder holding files we did not write is never written into, even with force
     crappifier = Crappifier.from_preset(preset, max_size)
+    claim_folder(dest, 'crappify')  # a folder holding files we did not write, or another stage's, is never written into, even with force
     check_settings(dest/SETTINGS_FILE, dict(crappifier=crappifier.to_dict(), seed=seed, max_pixels=max_pixels), force, 'pairs')
     for side in ('lr', 'hr'): remove_partial_files(dest/side, recursive=True)  # a killed run's half-written files
     files, unreadable = scan_photos(src)
@@ -586,6 +587,7 @@ def read_manifest(
     "The manifest of a crappify output folder"
     path = Path(dest)/MANIFEST_FILE
     if not path.exists(): raise FileNotFoundError(f"No {MANIFEST_FILE} in {dest}: run crappify_folder (or `gan-enhance crappify`) first")
+    if not path.is_file(): raise FileExistsError(f"{path} is not a file (a pipe, a device or a folder): it is never opened; move it away")
     return pd.read_csv(path, keep_default_na=False, na_values=[''],
                        dtype={'reason': str, 'lr': str, 'hr': str, **{c: 'Int64' for c in _INT_COLUMNS}})
 

@@ -71,7 +71,7 @@ def pairs_crappifier(
 )->Crappifier:
     "The crappifier that made `pairs` (from its `crappify.json`)"
     path = Path(pairs)/SETTINGS_FILE
-    if not path.exists(): raise FileNotFoundError(f"{path} not found: online degradation needs a folder written by crappify_folder")
+    if not path.is_file(): raise FileNotFoundError(f"{path} not found: online degradation needs a folder written by crappify_folder")
     return Crappifier.from_dict(json.loads(path.read_text())['crappifier'])
 
 class Recrappify(RandTransform):

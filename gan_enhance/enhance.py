@@ -22,7 +22,7 @@ from fastprogress.fastprogress import progress_bar
 from fastcore.basics import patch
 
 from .core import SkipImage, scan_photos, entry_problem, check_pixels, to_rgb, pick_device, MissingExtra, MAX_PIXELS, IMAGE_EXTENSIONS
-from .files import writes_into, atomic_path, remove_partial_files, check_ours, check_settings, file_digest, generator_file, ENHANCE_FILE
+from .files import writes_into, folder_lock, atomic_path, remove_partial_files, check_ours, claim_folder, check_settings, WriteFault, file_digest, generator_file, ENHANCE_FILE
 from .generator import load_generator, thumbnail
 from .inference import enhance_tensor, inference_model, to_tensor, to_image, SelfEnsemble
 
@@ -275,7 +275,7 @@ def enhance_files(
     if isinstance(inputs, (str, os.PathLike)): inputs = [inputs]  # one file or folder
     if not len(inputs): raise ValueError("No inputs: give image files or folders")
     jobs, unreadable = enhance_jobs(inputs, out)
-    check_ours(out, [dest for _, dest in jobs])  # someone else's file where an output would go: stop before any work
+    claim_folder(out, 'enhance', [dest for _, dest in jobs])  # someone else's file where an output would go, or another stage's folder: stop before any work
     enhancer, rows = Enhancer(generator, **kwargs), [_row(src, '', 'skipped', why) for src, why in unreadable]
     check_settings(out/ENHANCE_FILE, dict(generator=generator_digest(generator), scale=enhancer.scale, self_ensemble=isinstance(enhancer.model, SelfEnsemble)),
                    force, 'enhanced images', unrecorded=any(dest.exists() for _, dest in jobs))  # another generator or scale: refused, never reported as done
@@ -295,6 +295,7 @@ def enhance_files(
                 row.update(width=result.width, height=result.height, seconds=round(time.perf_counter() - start, 3),
                            reason=f"enhanced the first of {frames} frames (animations and multi-page files are not supported)" if frames > 1 else '')
             except SkipImage as e: row.update(status='skipped', reason=str(e))
+            except WriteFault: raise  # the output folder is full or read-only: every next image would fail too
             except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as e: row.update(status='skipped', reason=f"{type(e).__name__}: {e}")
         rows.append(row)
     return pd.DataFrame(rows, columns=list(_row('', '')))
@@ -346,7 +347,7 @@ def export_onnx(
     model = ImageGenerator(inference_model(generator, 'cpu', channels_last=False)).eval()
     height, width = Dim('height_32', min=1, max=1024), Dim('width_32', min=1, max=1024)
     example = torch.rand(2, 3, 64, 96)
-    with warnings.catch_warnings(), atomic_path(path) as tmp:
+    with folder_lock(path.parent), warnings.catch_warnings(), atomic_path(path) as tmp:  # one writer at a time; a folder that can't be written is refused before the export's work
         warnings.simplefilter('ignore')
         torch.onnx.export(model, (example,), str(tmp.with_suffix('.onnx')), dynamo=True, external_data=False, verbose=False, input_names=['image'],
                           output_names=['enhanced'], dynamic_shapes={'image': {0: Dim('batch', max=256), 2: 32 * height, 3: 32 * width}})

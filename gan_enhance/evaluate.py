@@ -20,7 +20,7 @@ from fastprogress.fastprogress import progress_bar
 from fastcore.basics import patch
 
 from .core import pick_device, WeightsUnavailable, MissingExtra
-from .files import writes_into, atomic_path, check_ours, GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
+from .files import writes_into, atomic_path, claim_folder, GENERATOR_FILE, BASELINE_FILE, MANIFEST_FILE
 from .crappify import crappify_folder, read_manifest
 from .data import pair_items
 from .baseline import load_baseline, BASELINE_NAME
@@ -275,7 +275,7 @@ def save(self:Evaluation, folder:Path|str)->Path:
     "Write the tables (CSV) and plots (PNG) to `folder`"
     import matplotlib.pyplot as plt
     folder = Path(folder)
-    check_ours(folder)  # the tables and plots of an earlier evaluation are redone; anyone else's files stop it
+    claim_folder(folder, 'evaluate')  # the tables and plots of an earlier evaluation are redone; anyone else's files, or another stage's folder, stop it
     tables = dict(per_image=self.per_image, summary=self.summary(), by_degradation=self.by_degradation())
     for name, table in tables.items():
         with atomic_path(folder/f'{name}.csv') as tmp: table.to_csv(tmp, index=name != 'per_image')

@@ -7,10 +7,11 @@ Docs: https://gan-enhance.github.io/gan_enhance/files.html.md"""
 # %% auto #0
 __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FILE', 'CONFIG_FILE', 'GAN_CONFIG_FILE',
            'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'CRITIC_CHECK_FILE', 'INPUTS_FILE', 'SETTINGS_FILE',
-           'ENHANCE_FILE', 'MANIFEST_FILE', 'STAGE_FILE', 'OUTPUT_RECORD', 'LOCK_FILE', 'STAGES', 'scratch_folder',
-           'generator_file', 'generator_folder', 'critic_folder', 'RunFolder', 'file_digest', 'atomic_path',
-           'remove_partial_files', 'foreign_files', 'check_ours', 'refresh_outputs', 'folder_stage', 'claim_folder',
-           'FolderBusy', 'folder_lock', 'writes_into', 'check_settings']
+           'ENHANCE_FILE', 'MANIFEST_FILE', 'RUN_FILE', 'STAGE_FILE', 'OUTPUT_RECORD', 'LOCK_FILE', 'WRITE_FAULTS',
+           'STAGES', 'scratch_folder', 'generator_file', 'generator_folder', 'critic_folder', 'RunFolder',
+           'file_digest', 'WriteFault', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours',
+           'refresh_outputs', 'folder_stage', 'claim_folder', 'FolderBusy', 'folder_lock', 'writes_into',
+           'check_settings']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
 import errno, functools, hashlib, inspect, json, os, re, stat, threading
@@ -43,7 +44,8 @@ INPUTS_FILE = 'inputs.json'  # digests of the inputs a folder's outputs were bui
 SETTINGS_FILE = 'crappify.json'  # a pairs folder's preset, seed and size cap: what its pairs were made with
 ENHANCE_FILE = 'enhance.json'  # an enhance output folder's generator digest and options: what its images were made with
 MANIFEST_FILE = 'manifest.csv'  # a pairs folder's photos: each one's pair, or why it was skipped
-STAGE_FILE = '.gan-enhance-stage'  # in a stage's run folder: which stage made it ('pretrain', 'critic', 'gan' or 'predictions')
+RUN_FILE = 'run.json'  # a main job's run folder: its whole configuration and what it did (`RunFolder.settings`)
+STAGE_FILE = '.gan-enhance-stage'  # in every folder a command owns: which stage made it (`claim_folder`)
 OUTPUT_RECORD = '.gan-enhance-outputs'  # in every folder gan_enhance writes into: a JSON line per file it wrote there
 LOCK_FILE = '.gan-enhance-lock'  # in a folder while a gan_enhance process writes into it: the process id of the writer
 
@@ -86,7 +88,7 @@ class RunFolder:
     baseline = property(lambda self: self.models/'baseline'/BASELINE_FILE, doc="the global-statistics baseline, fitted on the training photos")
     evaluation = property(lambda self: self.path/'evaluation', doc="the tables and pictures of every model on the held-out photos")
     plots = property(lambda self: self.path/'plots', doc="training curves")
-    settings = property(lambda self: self.path/'run.json', doc="the run's settings, timings and provenance")
+    settings = property(lambda self: self.path/RUN_FILE, doc="the run's settings, timings and provenance")
     report = property(lambda self: self.path/'report.md', doc="the one-page report (and report.html beside it)")
     def generator(self, loss:str)->Path: return generator_folder(self.models, loss)  # the pretraining run of the generator with `loss`
     def critic(self, loss:str)->Path: return critic_folder(self.generator(loss))  # its critic's run
@@ -99,6 +101,7 @@ def file_digest(
     length:int=16, # hex digits kept
 )->str:
     "A short SHA-256 of a file's bytes: what a stage records to tell one model file (or settings file) from another"
+    if not os.path.isfile(path): raise FileNotFoundError(f"{path} is not a file" + (' (a pipe, a device or a folder: never opened)' if os.path.exists(path) else ''))
     digest = hashlib.sha256()
     with open(path, 'rb') as f:
         for chunk in iter(lambda: f.read(1 << 20), b''): digest.update(chunk)
@@ -121,6 +124,16 @@ def _record_output(tmp:Path, dest:Path):
     try: os.write(fd, line.encode())
     finally: os.close(fd)
 
+# %% ../nbs/00a_files.ipynb #2ccf56ba
+WRITE_FAULTS = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)  # what a folder's file system answers when it can't be written: no permission, read-only, full, over quota
+
+class WriteFault(OSError):
+    "The file system refused a file of ours (full, read-only, no permission): a command stops there, since every file after it would fail the same way"
+
+def _unwritable(folder:Path, error:OSError)->OSError:
+    "A fault of `folder`'s file system (`WRITE_FAULTS`) as one line naming the folder; any other error as it was"
+    return WriteFault(f"{folder if str(folder) != '.' else Path.cwd()} can't be written ({error.strerror}): choose a folder you can write to") if error.errno in WRITE_FAULTS else error
+
 # %% ../nbs/00a_files.ipynb #c1e28f1d
 @contextmanager
 def atomic_path(
@@ -129,7 +142,8 @@ def atomic_path(
 ):
     "Context manager giving a temporary path next to `dest`, renamed to `dest` on success and removed on failure"
     dest = Path(dest)
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    try: dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise _unwritable(dest.parent, e) from None
     tmp = dest.parent/f'.{_temp_stem(dest.name)}.gan-enhance-{os.getpid()}-{threading.get_ident()}.tmp'  # unique to this process and thread, and to us
     try:
         yield Path(tmp)
@@ -138,11 +152,11 @@ def atomic_path(
     except RuntimeError as e:
         Path(tmp).unlink(missing_ok=True)
         if not any(s in str(e) for s in ('PytorchStreamWriter', 'inline_container', 'file write failed')): raise  # not torch's writer
-        raise OSError(f"Could not write {dest}: the disk is full or the folder not writable ({str(e).splitlines()[0]})") from e  # torch's writer failing
+        raise WriteFault(f"Could not write {dest}: the disk is full or the folder not writable ({str(e).splitlines()[0]})") from e  # torch's writer failing
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
-        if e.errno not in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EDQUOT): raise
-        raise OSError(e.errno, f"{e.strerror}: could not write {dest}") from e  # which file, whoever raised it
+        if e.errno not in WRITE_FAULTS: raise
+        raise WriteFault(e.errno, f"{e.strerror}: could not write {dest}") from e  # which file, whoever raised it
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -242,23 +256,27 @@ def refresh_outputs(
     with atomic_path(path) as tmp: tmp.write_text(json.dumps(inputs, indent=2))
     return changed
 
-# %% ../nbs/00a_files.ipynb #e804ed75
-STAGES = ('pretrain', 'critic', 'gan', 'predictions')  # the stages that own a folder
+# %% ../nbs/00a_files.ipynb #da7a5e86
+STAGES = ('crappify', 'pretrain', 'critic', 'gan', 'predictions', 'enhance', 'evaluate', 'run')  # the commands that own the folder they write into
 
 def _stage_by_files(folder:Path)->str|None:
     "Which stage made a folder written before `STAGE_FILE`, told by its files (None: none of them)"
     if (folder/GAN_CONFIG_FILE).exists(): return 'gan'
     if (folder/GENERATOR_FILE).exists(): return 'pretrain'
     if (folder/CRITIC_FILE).exists(): return 'critic'
+    if (folder/MANIFEST_FILE).exists() or (folder/SETTINGS_FILE).exists(): return 'crappify'
+    if (folder/ENHANCE_FILE).exists(): return 'enhance'
+    if (folder/RUN_FILE).exists(): return 'run'
     if (folder/CONFIG_FILE).is_file():
         try: fields = json.loads((folder/CONFIG_FILE).read_text())
         except ValueError: return None
         return 'critic' if 'critic_epochs' in fields else 'pretrain' if 'unfrozen_epochs' in fields else None
     return None
 
+# %% ../nbs/00a_files.ipynb #ad551aa4
 def folder_stage(
-    folder:Path|str, # a folder a stage may write into
-)->str|None: # 'pretrain', 'critic', 'gan', 'predictions', or None for a new or empty folder
+    folder:Path|str, # a folder a command may write into
+)->str|None: # one of `STAGES`, or None for a new or empty folder
     "The stage that made `folder`: its mark, or for an older folder the files it holds"
     folder, mark = Path(folder), Path(folder)/STAGE_FILE
     if os.path.lexists(mark):
@@ -268,14 +286,16 @@ def folder_stage(
         return stage
     return _stage_by_files(folder) if folder.is_dir() else None
 
+# %% ../nbs/00a_files.ipynb #c44e40e8
 def claim_folder(
-    folder:Path|str, # the folder a stage is about to write into
-    stage:str, # the stage: 'pretrain', 'critic', 'gan' or 'predictions'
+    folder:Path|str, # the folder a command is about to write into
+    stage:str, # the command's stage, one of `STAGES`
+    paths:list|None=None, # the files it will write, where it may share the folder with a user's own files (enhance); None: the folder is all ours
 ):
     "Refuse a folder another stage made, before anything in it is touched; mark the folder as `stage`'s"
     if stage not in STAGES: raise ValueError(f"Unknown stage {stage!r}: use one of {', '.join(STAGES)}")
     folder = Path(folder)
-    check_ours(folder)  # first: a stage is told by files we wrote, never by a file someone put there
+    check_ours(folder, paths)  # first: a stage is told by files we wrote, never by a file someone put there
     owner = folder_stage(folder)
     if owner not in (None, stage):
         raise FileExistsError(f"{folder} is a {owner} folder: the {stage} stage never writes into another stage's folder (its files would be "
@@ -298,7 +318,8 @@ def _take_lock(folder:Path)->int:
     path = folder/LOCK_FILE
     while True:
         _check_plain(path)
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0), 0o644)
+        try: fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0) | getattr(os, 'O_NONBLOCK', 0), 0o644)
+        except OSError as e: raise _unwritable(folder, e) from None
         try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.read(fd, 32).decode(errors='replace').strip() or 'unknown'
@@ -320,7 +341,8 @@ def folder_lock(
     folder = Path(folder)
     if fcntl is None or (os.path.lexists(folder) and (folder.is_symlink() or not folder.is_dir())): yield folder; return  # refused by the command's own checks
     created = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]  # the folders the lock makes, deepest first
-    folder.mkdir(parents=True, exist_ok=True)
+    try: folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise _unwritable(folder, e) from None
     key = os.path.realpath(folder)
     with _held_guard:
         if key in _held: _held[key][1] += 1

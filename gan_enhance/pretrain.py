@@ -125,6 +125,7 @@ def pretrain_generator(
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     start = start_file(config, folder, start)
     start_state = start_weights(config, start) if start else None  # checked before anything is written or replaced
+    pair_items(pairs)  # so is a folder without pairs
     check_run_folder(folder, config, restart, 'pretrain')  # never another stage's folder, nor another configuration
     settings = Path(pairs)/SETTINGS_FILE  # the pairs' crappify settings and seed: another data set is another run
     built_from = dict(pairs=file_digest(settings) if settings.exists() else None, **({'start': file_digest(start)} if start else {}))  # and another start is another run
