@@ -18,7 +18,7 @@ from typing import Annotated
 from fastcore.script import anno_parser
 
 from .core import printable_name, WeightsUnavailable, MissingExtra, TrainingDiverged, MAX_PIXELS, show_value
-from .files import writes_into, claim_folder, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, generator_folder, critic_folder
+from .files import writes_into, claim_folder, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, generator_folder, gan_folder, critic_folder
 from .config import RunConfig, RECIPES, LOSS_CHANGES, PipelineConfig, PretrainConfig, GANConfig, field_docs, read_run_config, run_config, setting_changes, recipe as named_recipe
 
 # %% ../nbs/90_cli.ipynb #839576bd
@@ -130,7 +130,7 @@ def gan(
     pretrained_file = generator_file(pretrained_run)
     critic_path = critic_file(critic or critic_folder(pretrained_file))
     loss = recorded_loss(load_generator(pretrained_file)[1])  # the GAN stage's own answer: a file that records no loss is refused
-    out = Path(out or f'models/gan_{loss}')
+    out = Path(out or gan_folder('models', loss))
     train_gan(pairs, pretrained_file, critic_path, config, out, restart=restart,
               pretrained=False if random_weights else None, device=device)
     saved = load_generator(out/GENERATOR_FILE)[1]

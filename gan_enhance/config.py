@@ -254,15 +254,16 @@ RECIPE_ENV = 'GAN_ENHANCE_RECIPE'  # the recipe the stage notebooks use when thi
 
 # %% ../nbs/00b_config.ipynb #be28a4cb
 def recipe(
-    stage:str, # 'pretrain', 'gan' (critic and GAN) or 'pipeline' (the main job)
+    stage:str, # 'pretrain', 'gan' (critic and GAN) or 'pipeline' (the whole run: a `RunConfig`)
     name:str|None=None, # 'full', 'cpu', 'quick' or 'tiny' (None: $GAN_ENHANCE_RECIPE, else 'full' on CUDA and 'quick' otherwise)
-    **changes, # fields to override, e.g. loss='mse'
+    **changes, # fields to override, e.g. loss='mse' (for 'pipeline': the main job's settings, `PipelineConfig`)
 ):
-    "The configuration of `stage` in the recipe called `name`, with `changes` (and, for pretraining, the recipe's own changes for its loss)"
+    "The configuration of `stage` in the recipe called `name`, with `changes` (and, for pretraining, the recipe's own changes for its loss); for 'pipeline', every stage's as it will run"
     if stage not in RECIPES: raise ValueError(f"Unknown stage {stage!r}: use one of {', '.join(RECIPES)}")
     if name is None: name = os.environ.get(RECIPE_ENV) or default_recipe()
     if name not in RECIPES[stage]: raise ValueError(f"Unknown recipe {name!r}: use one of {', '.join(RECIPES[stage])}")
     config = RECIPES[stage][name].replace(**changes)
+    if stage == 'pipeline': return RunConfig.from_pipeline(config)  # defined below: the run's stages from their recipes
     own = LOSS_CHANGES.get((config.recipe, config.loss), {}) if stage == 'pretrain' else {}
     return config.replace(**{k: v for k, v in own.items() if k not in changes})
 
@@ -332,7 +333,7 @@ def run_config(
     **changes, # the main job's settings to change (`PipelineConfig` fields), e.g. seed=1
 )->RunConfig:
     "The configuration of a whole run in the recipe called `name`: every stage's configuration as it will run (its seed the run's)"
-    return RunConfig.from_pipeline(recipe('pipeline', name, **changes))
+    return recipe('pipeline', name, **changes)
 
 # %% ../nbs/00b_config.ipynb #0d100321
 RUN_RECORD = ('photos', 'pairs', 'held_out', 'device', 'environment', 'stages', 'critics', 'provenance', 'evaluation', 'summary')  # what run.json holds beside the configuration

@@ -8,7 +8,7 @@ Docs: https://gan-enhance.github.io/gan_enhance/files.html.md"""
 __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FILE', 'CONFIG_FILE', 'GAN_CONFIG_FILE',
            'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'CRITIC_CHECK_FILE', 'INPUTS_FILE', 'SETTINGS_FILE',
            'ENHANCE_FILE', 'MANIFEST_FILE', 'RUN_FILE', 'STAGE_FILE', 'OUTPUT_RECORD', 'LOCK_FILE', 'WRITE_FAULTS',
-           'STAGES', 'scratch_folder', 'generator_file', 'generator_folder', 'critic_folder', 'RunFolder',
+           'STAGES', 'scratch_folder', 'generator_file', 'generator_folder', 'gan_folder', 'critic_folder', 'RunFolder',
            'file_digest', 'WriteFault', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours',
            'refresh_outputs', 'folder_stage', 'claim_folder', 'FolderBusy', 'folder_lock', 'writes_into',
            'check_settings']
@@ -66,6 +66,14 @@ def generator_folder(
     "The pretraining run folder of the generator with `loss` in `models`: `models/gen_mse`"
     return Path(models)/f'gen_{loss}'
 
+# %% ../nbs/00a_files.ipynb #0337743e
+def gan_folder(
+    models:Path|str, # a folder of run folders, e.g. models/
+    loss:str, # the pretraining loss of the generator it GAN-trains
+)->Path:
+    "The GAN run folder of the generator with `loss` in `models`: `models/gan_mse`"
+    return Path(models)/f'gan_{loss}'
+
 # %% ../nbs/00a_files.ipynb #3cd77d45
 def critic_folder(
     generator:Path|str, # a generator file, or its run folder
@@ -92,7 +100,7 @@ class RunFolder:
     report = property(lambda self: self.path/'report.md', doc="the one-page report (and report.html beside it)")
     def generator(self, loss:str)->Path: return generator_folder(self.models, loss)  # the pretraining run of the generator with `loss`
     def critic(self, loss:str)->Path: return critic_folder(self.generator(loss))  # its critic's run
-    def gan(self, loss:str)->Path: return self.models/f'gan_{loss}'  # its GAN run
+    def gan(self, loss:str)->Path: return gan_folder(self.models, loss)  # its GAN run
     def predictions(self, loss:str)->Path: return self.path/'generated'/self.generator(loss).name  # its outputs the critic is pretrained on
 
 # %% ../nbs/00a_files.ipynb #feec5cb6
