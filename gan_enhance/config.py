@@ -311,8 +311,8 @@ class RunConfig:
         if changes.get('pipeline'):  # the stages follow the main job's recipe, seed and losses; this run's own stage settings are kept where they still apply
             pipeline = self.pipeline.replace(**_stage_fields(PipelineConfig, changes['pipeline'], 'pipeline'))
             fresh = RunConfig.from_pipeline(pipeline)
-            keep = lambda stage, loss: pipeline.recipe == self.pipeline.recipe and loss in getattr(self, stage)
-            base = RunConfig(fresh.pipeline, **{s: {loss: getattr(self, s)[loss].replace(seed=pipeline.seed) if keep(s, loss) else config
+            def kept(stage, loss): return pipeline.recipe == self.pipeline.recipe and loss in getattr(self, stage)  # this run's stage configuration still applies
+            base = RunConfig(fresh.pipeline, **{s: {loss: getattr(self, s)[loss].replace(seed=pipeline.seed) if kept(s, loss) else config
                                                     for loss, config in getattr(fresh, s).items()} for s in RUN_STAGES})
         parts = {}
         for stage in RUN_STAGES:

@@ -76,7 +76,7 @@ def gan_folder(
 
 # %% ../nbs/00a_files.ipynb #3cd77d45
 def critic_folder(
-    generator:Path|str, # a generator file, or its run folder
+    generator:Path|str, # a generator file (an existing file, or any path ending in .pth), or its run folder (which need not exist yet)
 )->Path:
     "The critic run folder that goes with a generator's run folder: `models/critic_mse` for `models/gen_mse`"
     run = Path(generator).parent if Path(generator).is_file() or Path(generator).suffix == '.pth' else Path(generator)  # a folder that need not exist yet
