@@ -7,7 +7,7 @@ Docs: https://gan-enhance.github.io/gan_enhance/cli.html.md"""
 # %% auto #0
 __all__ = ['COMMANDS', 'DEBUG_ENV', 'USER_ERRORS', 'crappify', 'evaluate', 'pretrain', 'critic', 'gan', 'enhance', 'export',
            'run_settings', 'run', 'run_settings_help', 'add_recipe_options', 'parser_for', 'usage',
-           'quiet_dependency_warnings', 'main']
+           'quiet_dependency_warnings', 'error_line', 'main']
 
 # %% ../nbs/90_cli.ipynb #8b71824d
 import argparse, dataclasses, inspect, os, sys, warnings
@@ -266,6 +266,14 @@ def quiet_dependency_warnings():
     "Keep FutureWarnings and DeprecationWarnings (addressed to developers, mostly about our dependencies' own code) out of a user's terminal"
     for category in (FutureWarning, DeprecationWarning): warnings.filterwarnings('ignore', category=category)
 
+# %% ../nbs/90_cli.ipynb #41687fd9
+def error_line(
+    error:Exception, # a user's mistake or a fault of the environment
+)->str:
+    "The error's message as one line: without the callback and event fastai puts before an error raised inside a training callback"
+    message = str(error)
+    return message.split('\n\t', 1)[1] if message.startswith('Exception occured in `') and '\n\t' in message else message
+
 # %% ../nbs/90_cli.ipynb #d653d2fc
 def main(
     argv:list|None=None, # the arguments after `gan-enhance` (default: the command line's)
@@ -289,7 +297,7 @@ def main(
     try: return COMMANDS[name][0](**kwargs)
     except USER_ERRORS as e:
         if debug: raise
-        print(f"gan-enhance {name}: error: {e}", file=sys.stderr)
+        print(f"gan-enhance {name}: error: {error_line(e)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"gan-enhance {name}: interrupted. Run the same command again to resume", file=sys.stderr)
