@@ -19,7 +19,7 @@ from fastprogress.fastprogress import progress_bar
 from PIL import Image
 
 from .core import load_weights, ModelFileError
-from .files import atomic_path, file_digest, SETTINGS_FILE
+from .files import save_torch, file_digest, SETTINGS_FILE
 from .data import pair_items, pairs_crappifier
 from .generator import global_statistics, thumbnail, apply_colour, stats_transform, statistics_read_by
 from .inference import to_tensor, upscale
@@ -105,7 +105,7 @@ def save_baseline(
     **notes, # what it was fitted on, e.g. built_from
 ):
     "Save a fitted baseline as its weights and settings (loadable with `torch.load(weights_only=True)`)"
-    with atomic_path(path) as tmp: torch.save(dict(weights=baseline.weights.cpu(), size=baseline.size, notes=notes), tmp)
+    save_torch(dict(weights=baseline.weights.cpu(), size=baseline.size, notes=notes), path)
 
 # %% ../nbs/04d_baseline.ipynb #554794c8
 def _read_baseline(path:Path|str)->tuple: # (baseline, the notes saved with it)

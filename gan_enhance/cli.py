@@ -19,7 +19,7 @@ from fastcore.script import anno_parser
 
 from .core import printable_name, WeightsUnavailable, MissingExtra, TrainingDiverged, MAX_PIXELS, show_value
 from .files import writes_into, claim_folder, GENERATOR_FILE, CRITIC_FILE, HISTORY_FILE, generator_file, generator_folder, gan_folder, critic_folder
-from .config import RunConfig, RECIPES, LOSS_CHANGES, PipelineConfig, PretrainConfig, GANConfig, field_docs, read_run_config, run_config, setting_changes, recipe as named_recipe
+from .config import RunConfig, RECIPES, PipelineConfig, PretrainConfig, GANConfig, field_docs, read_run_config, run_config, setting_changes, recipe as named_recipe
 
 # %% ../nbs/90_cli.ipynb #839576bd
 def crappify(
@@ -215,12 +215,12 @@ def run_settings_help()->str:
 # %% ../nbs/90_cli.ipynb #757870e9
 def add_recipe_options(
     parser:argparse.ArgumentParser, # a subcommand's parser
-    recipes:dict, # {name: configuration dataclass}, with 'full' and 'quick'
+    recipes:dict, # {name: configuration dataclass, or {loss: configuration} (pretraining's, `for_each_loss`)}, with 'full' and 'quick'
     skip:tuple=('recipe', 'loss'), # fields the subcommand sets itself
-    loss_changes:dict|None=None, # {(recipe, loss): changes}: values a recipe takes for one loss only (pretraining's `LOSS_CHANGES`)
 ):
-    "One `--field` option per configuration field, defaulting to the chosen recipe's value; the help shows the full, cpu and quick values"
-    full, quick = recipes['full'], recipes['quick']
+    "One `--field` option per configuration field, defaulting to the chosen recipe's value; the help shows the full, cpu and quick values (and a loss's own)"
+    variants = {name: entry if isinstance(entry, dict) else {None: entry} for name, entry in recipes.items()}
+    full, quick = (next(iter(variants[name].values())) for name in ('full', 'quick'))
     shown = [name for name in ('full', 'cpu', 'quick') if name in recipes]
     docs = field_docs(type(full))
     group = parser.add_argument_group('recipe options (an option left out keeps the chosen recipe\'s value)')
@@ -228,8 +228,10 @@ def add_recipe_options(
         if field.name in skip: continue
         value = getattr(full, field.name) if getattr(full, field.name) is not None else getattr(quick, field.name)
         kind = type(value[0]) if isinstance(value, tuple) else type(value) if value is not None else int
-        own = lambda name: ''.join(f" ({loss} loss: {show_value(changes[field.name])})" for (r, loss), changes in (loss_changes or {}).items() if r == name and field.name in changes)
-        help = f"{docs[field.name]} (" + '; '.join(f"{name}: {show_value(getattr(recipes[name], field.name))}{own(name)}" for name in shown) + ")"
+        def values(name):  # the recipe's value, then any loss's own
+            base, *others = [(loss, show_value(getattr(config, field.name))) for loss, config in variants[name].items()]
+            return f"{name}: {base[1]}" + ''.join(f" ({loss} loss: {value})" for loss, value in others if value != base[1])
+        help = f"{docs[field.name]} (" + '; '.join(map(values, shown)) + ")"
         flag = '--' + field.name.replace('_', '-')
         if kind is bool: group.add_argument(flag, action=argparse.BooleanOptionalAction, default=None, help=help)
         elif isinstance(value, tuple): group.add_argument(flag, nargs='+', type=kind, default=None, help=help, metavar=kind.__name__.upper())
@@ -249,7 +251,7 @@ def parser_for(
     parser = anno_parser(func, prog=f'gan-enhance {name}', pos=positional)
     parser.add_argument('--debug', action='store_true', help=f"show the full traceback of an error (or set ${DEBUG_ENV})")
     if name == 'run': parser.epilog, parser.formatter_class = run_settings_help(), argparse.RawDescriptionHelpFormatter
-    return add_recipe_options(parser, RECIPES[recipes], loss_changes=LOSS_CHANGES if recipes == 'pretrain' else None) if recipes else parser
+    return add_recipe_options(parser, RECIPES[recipes]) if recipes else parser
 
 # %% ../nbs/90_cli.ipynb #e63bdf0e
 def usage()->str:

@@ -35,7 +35,7 @@ from fastprogress.fastprogress import progress_bar
 
 from .config import GANConfig
 from .core import load_weights, pick_device, ModelFileError
-from .files import writes_into, claim_folder, atomic_path, remove_partial_files, file_digest, refresh_outputs, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
+from .files import writes_into, claim_folder, atomic_path, save_torch, remove_partial_files, file_digest, refresh_outputs, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
 from .data import pair_items, split_pairs
 from .generator import vgg16_features, load_generator
 from .metrics import laplacian_energy
@@ -222,7 +222,7 @@ def critic_file(
 # %% ../nbs/08_critic.ipynb #cc42a87b
 def save_critic(model:nn.Module, path:Path|str, config:GANConfig):
     "Save a critic's weights with the configuration that built it (loadable with `weights_only=True`)"
-    with atomic_path(path) as tmp: torch.save({'config': config.to_dict(), 'state_dict': model.state_dict()}, tmp)
+    save_torch({'config': config.to_dict(), 'state_dict': model.state_dict()}, path)
 
 # %% ../nbs/08_critic.ipynb #f307ae9b
 def load_critic(path:Path|str, device='cpu')->nn.Module:

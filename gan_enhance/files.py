@@ -9,8 +9,8 @@ __all__ = ['GENERATOR_FILE', 'LAST_GENERATOR_FILE', 'CRITIC_FILE', 'BASELINE_FIL
            'CHECKPOINT_FILE', 'HISTORY_FILE', 'SELECTION_FILE', 'CRITIC_CHECK_FILE', 'INPUTS_FILE', 'SETTINGS_FILE',
            'ENHANCE_FILE', 'MANIFEST_FILE', 'RUN_FILE', 'STAGE_FILE', 'OUTPUT_RECORD', 'LOCK_FILE', 'WRITE_FAULTS',
            'STAGES', 'scratch_folder', 'generator_file', 'generator_folder', 'gan_folder', 'critic_folder', 'RunFolder',
-           'file_digest', 'WriteFault', 'atomic_path', 'remove_partial_files', 'foreign_files', 'check_ours',
-           'refresh_outputs', 'folder_stage', 'claim_folder', 'FolderBusy', 'folder_lock', 'writes_into',
+           'file_digest', 'WriteFault', 'atomic_path', 'remove_partial_files', 'save_torch', 'foreign_files',
+           'check_ours', 'refresh_outputs', 'folder_stage', 'claim_folder', 'FolderBusy', 'folder_lock', 'writes_into',
            'check_settings']
 
 # %% ../nbs/00a_files.ipynb #d284b2ae
@@ -190,6 +190,15 @@ def remove_partial_files(
     for tmp in (folder.rglob('.*.tmp') if recursive else folder.glob('.*.tmp')):
         match = _PARTIAL.fullmatch(tmp.name)
         if match and (names is None or match.group(1) in stems): tmp.unlink(missing_ok=True)
+
+# %% ../nbs/00a_files.ipynb #710b749e
+def save_torch(
+    obj, # what `torch.save` takes: a state dict, or a dict holding one
+    path:Path|str, # where the file goes (written atomically, and recorded as ours)
+):
+    "`torch.save` through `atomic_path`, into an open file: torch then names the archive inside 'archive', not after the temporary, so the same weights give the same bytes"
+    import torch  # only the writers of model files need it
+    with atomic_path(path) as tmp, open(tmp, 'wb') as f: torch.save(obj, f)
 
 # %% ../nbs/00a_files.ipynb #7b6c2776
 _OS_FILES = {'.DS_Store', 'Thumbs.db', 'desktop.ini'}  # what file browsers leave in folders: never ours to write, never in the way

@@ -27,10 +27,10 @@ from fastai.vision.gan import GANLearner, GANLoss, GANTrainer, AdaptiveGANSwitch
 
 from .core import load_weights, pick_device, WeightsUnavailable, MissingExtra
 from .files import writes_into, file_digest, refresh_outputs, atomic_path, GENERATOR_FILE, LAST_GENERATOR_FILE, CRITIC_FILE, GAN_CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SELECTION_FILE
-from .config import GANConfig, GeneratorConfig
+from .config import GANConfig, GeneratorConfig, LOSSES
 from .critic import load_critic, save_critic
 from .data import stage_dataloaders
-from .generator import load_generator, save_generator, whole_size, pretraining_loss, LOSSES
+from .generator import load_generator, save_generator, whole_size, pretraining_loss
 from .metrics import psnr_metric, ssim_metric, psnr, ssim, haarpsi, detail_ratio, lpips, lpips_model, denormalize
 from .runs import DivergenceGuard, RunCheckpoint, ModelEMA, saved_state, check_run_folder, training_context, read_checkpoint, restore_checkpoint, epochs_done
 

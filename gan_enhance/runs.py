@@ -26,7 +26,7 @@ from fastcore.foundation import L
 from fastcore.test import test_eq, test_close
 
 from .core import load_weights, ModelFileError, MissingExtra, TrainingDiverged
-from .files import atomic_path, remove_partial_files, claim_folder, GENERATOR_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE
+from .files import atomic_path, save_torch, remove_partial_files, claim_folder, GENERATOR_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE
 
 # %% ../nbs/04c_runs.ipynb #943d3497
 def check_run_folder(
@@ -130,7 +130,7 @@ class RunCheckpoint(Callback):
         state = dict(model=model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage, epoch=self.epoch + 1, history=self.history,
                      loop=loop_state(self.learn), has_grad=[p.grad is not None for p in model.parameters()],
                      callbacks={type(cb).__name__: cb.checkpoint_state() for cb in self.learn.cbs if hasattr(cb, 'checkpoint_state')})
-        with atomic_path(self.folder/CHECKPOINT_FILE) as tmp: torch.save(state, tmp)
+        save_torch(state, self.folder/CHECKPOINT_FILE)
         with atomic_path(self.folder/HISTORY_FILE) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
 
 # %% ../nbs/04c_runs.ipynb #2c4272d3
