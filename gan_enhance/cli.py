@@ -75,7 +75,7 @@ def pretrain(
     pairs:str, # crappify output folder
     out:str=None, # run folder (default: models/gen_LOSS)
     loss:str='feature', # pretraining loss: mse, or feature (L1 + VGG-16 features + Gram matrices)
-    recipe:str=None, # full (ImageNet weights, 128 then 256 px; the default on a GPU), cpu (a few hundred photos on a CPU), quick (the default on a CPU) or tiny
+    recipe:str=None, # full (the default on a GPU: ImageNet weights, the seed's schedule), cpu (a few hundred photos on a CPU), quick (the default on a CPU: minutes) or tiny (seconds, a check); each option below says its value in full, cpu and quick
     restart:bool=False, # start over instead of resuming from the run folder's checkpoint
     start:str=None, # the generator to start from where the recipe's start-from names one: its file or run folder (default: gen_<start-from> beside OUT)
     device:str=None, # cuda, cpu, cuda:1, ... (default: the GPU if there is one)
@@ -96,7 +96,7 @@ def critic(
     generator:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
     out:str=None, # the critic's run folder (default: models/critic_<name> beside the generator's models/gen_<name>)
     predictions:str=None, # folder for the generator's predictions (default: data/generated/<generator run name>)
-    recipe:str=None, # full (the default on a GPU), cpu, quick (the default on a CPU) or tiny
+    recipe:str=None, # full (the default on a GPU: ImageNet weights, the seed's schedule), cpu (a few hundred photos on a CPU), quick (the default on a CPU: minutes) or tiny (seconds, a check); each option below says its value in full, cpu and quick
     random_weights:bool=False, # VGG-16 of a feature critic with random weights (default: ImageNet weights if the generator was pretrained with them)
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
     **changes, # recipe fields to change (the recipe options below)
@@ -113,10 +113,10 @@ def critic(
 # %% ../nbs/90_cli.ipynb #4493bfaa
 def gan(
     pairs:str, # crappify output folder
-    pretrained_run:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
+    generator:str='models/gen_feature', # the pretrained generator: its run folder or generator.pth
     critic:str=None, # the pretrained critic: its run folder or critic.pth (default: models/critic_<name> beside models/gen_<name>)
     out:str=None, # GAN run folder (default: models/gan_<loss of the generator>)
-    recipe:str=None, # full (lr 2e-4 then 1e-4, 10 epochs each; the default on a GPU), cpu, quick (the default on a CPU) or tiny
+    recipe:str=None, # full (the default on a GPU: ImageNet weights, the seed's schedule), cpu (a few hundred photos on a CPU), quick (the default on a CPU: minutes) or tiny (seconds, a check); each option below says its value in full, cpu and quick
     restart:bool=False, # start over instead of resuming from the run folder's checkpoint
     random_weights:bool=False, # VGG-16 of the feature loss with random weights (default: ImageNet weights if the generator was pretrained with them)
     device:str=None, # cuda, cpu, ... (default: the GPU if there is one)
@@ -127,7 +127,7 @@ def gan(
     from gan_enhance.gan import train_gan, recorded_loss
     from gan_enhance.generator import load_generator
     config = named_recipe('gan', recipe, **changes)  # options are checked before any file is read
-    pretrained_file = generator_file(pretrained_run)
+    pretrained_file = generator_file(generator)
     critic_path = critic_file(critic or critic_folder(pretrained_file))
     loss = recorded_loss(load_generator(pretrained_file)[1])  # the GAN stage's own answer: a file that records no loss is refused
     out = Path(out or gan_folder('models', loss))
@@ -190,7 +190,7 @@ def run_settings(
 def run(
     photos:str=None, # folder of photos (default: scikit-image's sample photos, written to OUT/photos)
     out:str='data/run', # run folder: pairs, models, evaluation, plots, run.json and report.md/.html
-    recipe:str=None, # quick (the default on a CPU: the pipeline in minutes), cpu (a folder of a few hundred photos on a CPU: about an hour for 400), full (the default on a GPU: ImageNet weights, the seed's schedule) or tiny (seconds)
+    recipe:str=None, # full (the default on a GPU: ImageNet weights, the seed's schedule), cpu (a few hundred photos on a CPU), quick (the default on a CPU: minutes) or tiny (seconds, a check) (400 photos: about an hour in cpu); the recipe of every stage
     config:str=None, # start from a run configuration: an earlier run's run.json (that run again), or a JSON file of only the settings that change
     set:Annotated[str, {'nargs': '+'}]=None, # settings to change, STAGE[.LOSS].FIELD=VALUE: gan.mse.critic_lr=3e-3 (one loss), gan.gan_epochs=[2,2] (every loss), pipeline.seed=1 (the list is below)
     preset:str=None, # crappify preset: seed (the default), lesson7, x4 or a JSON file
@@ -239,7 +239,7 @@ def add_recipe_options(
     return parser
 
 COMMANDS = {'crappify': (crappify, ['src', 'dest'], None), 'pretrain': (pretrain, ['pairs'], 'pretrain'),
-            'critic': (critic, ['pairs'], 'gan'), 'gan': (gan, ['pairs', 'pretrained_run'], 'gan'), 'evaluate': (evaluate, ['pairs'], None),
+            'critic': (critic, ['pairs'], 'gan'), 'gan': (gan, ['pairs', 'generator'], 'gan'), 'evaluate': (evaluate, ['pairs'], None),
             'enhance': (enhance, ['inputs'], None), 'export': (export, ['generator', 'out'], None), 'run': (run, ['photos'], None)}
 
 # %% ../nbs/90_cli.ipynb #cd9909d7
@@ -272,9 +272,11 @@ def quiet_dependency_warnings():
 def error_line(
     error:Exception, # a user's mistake or a fault of the environment
 )->str:
-    "The error's message as one line: without the callback and event fastai puts before an error raised inside a training callback"
+    "The error's message as one line: without the callback and event fastai puts before an error raised inside a training callback, or the traceback torch puts around one from a DataLoader worker"
     message = str(error)
-    return message.split('\n\t', 1)[1] if message.startswith('Exception occured in `') and '\n\t' in message else message
+    if message.startswith('Exception occured in `') and '\n\t' in message: message = message.split('\n\t', 1)[1]
+    if 'in DataLoader worker process' in message and 'Original Traceback' in message: message = message.strip().splitlines()[-1].split(': ', 1)[-1]  # the worker's own error
+    return message
 
 # %% ../nbs/90_cli.ipynb #d653d2fc
 def main(

@@ -318,6 +318,7 @@ class Crappifier:
         if Path(preset).suffix == '.json' and Path(preset).is_file():
             try: return cls.from_dict(json.loads(Path(preset).read_text()), max_size)
             except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"Preset {preset}: {e}") from e
+            except RecursionError: raise ValueError(f"Preset {preset}: nested too deeply to read (a preset is one JSON object with a list of operations)") from None
         raise ValueError(f"Unknown preset {preset!r}: use one of {', '.join(PRESETS)} or a JSON file")
 
     @classmethod

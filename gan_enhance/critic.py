@@ -36,7 +36,7 @@ from fastprogress.fastprogress import progress_bar
 from .config import GANConfig
 from .core import load_weights, pick_device, ModelFileError
 from .files import writes_into, claim_folder, atomic_path, save_torch, remove_partial_files, file_digest, refresh_outputs, CRITIC_FILE, CONFIG_FILE, CHECKPOINT_FILE, HISTORY_FILE, SETTINGS_FILE, CRITIC_CHECK_FILE, generator_file, critic_folder
-from .data import pair_items, split_pairs
+from .data import pair_items, split_pairs, PairImage
 from .generator import vgg16_features, load_generator
 from .metrics import laplacian_energy
 from .inference import to_tensor, to_image, upscale, enhance_tensor, inference_model
@@ -113,7 +113,7 @@ def critic_dataloaders(
     "fastai DataLoaders of (image, original/generated) for critic pretraining"
     items, valid_idx = critic_items(pairs, generated, config.valid_pct, config.seed, config.repeat, critic_photos(pairs, config))
     crop = RandomCrop(config.size) if config.native_crops else RandomResizedCrop(config.size, min_scale=config.min_scale ** 2, ratio=(1, 1))
-    block = DataBlock(blocks=(ImageBlock, CategoryBlock), get_x=ColReader('path'), get_y=ColReader('label'),
+    block = DataBlock(blocks=(ImageBlock(cls=PairImage), CategoryBlock), get_x=ColReader('path'), get_y=ColReader('label'),
                       splitter=IndexSplitter(valid_idx), item_tfms=crop,
                       batch_tfms=[Normalize.from_stats(*imagenet_stats)])
     return block.dataloaders(items, bs=config.bs, num_workers=ifnone(config.num_workers, 0), device=device)
