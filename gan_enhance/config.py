@@ -15,6 +15,7 @@ import dataclasses, json, os, typing
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastcore.basics import patch
 from fastcore.docments import docments
 
 from .core import check_ranges, show_value, is_kind
@@ -311,32 +312,6 @@ class RunConfig:
 
     def to_dict(self)->dict: return dict(pipeline=self.pipeline.to_dict(), **{s: {loss: c.to_dict() for loss, c in getattr(self, s).items()} for s in RUN_STAGES})
 
-    def changed(self,
-        changes:dict, # {'pipeline': {field: value}, 'pretrain' or 'gan': {loss: {field: value}} or {field: value} for every loss}
-    )->'RunConfig':
-        "This configuration with `changes` (a run configuration file's form); the stages follow a change of the main job's recipe, seed or losses"
-        unknown = sorted(set(changes) - {'pipeline', *RUN_STAGES})
-        if unknown: raise ValueError(f"unknown part {', '.join(unknown)} of a run configuration (its parts are pipeline, pretrain and gan)")
-        base = self
-        if changes.get('pipeline'):  # the stages follow the main job's recipe, seed and losses; this run's own stage settings are kept where they still apply
-            pipeline = self.pipeline.replace(**_stage_fields(PipelineConfig, changes['pipeline'], 'pipeline'))
-            fresh = RunConfig.from_pipeline(pipeline)
-            def kept(stage, loss): return pipeline.recipe == self.pipeline.recipe and loss in getattr(self, stage)  # this run's stage configuration still applies
-            base = RunConfig(fresh.pipeline, **{s: {loss: getattr(self, s)[loss].replace(seed=pipeline.seed) if kept(s, loss) else config
-                                                    for loss, config in getattr(fresh, s).items()} for s in RUN_STAGES})
-        parts = {}
-        for stage in RUN_STAGES:
-            given, current = dict(changes.get(stage) or {}), getattr(base, stage)
-            every = {k: given.pop(k) for k in list(given) if k not in current and not isinstance(given[k], dict)}  # fields for every loss
-            for loss in given:
-                if loss not in current: raise ValueError(f"{stage}.{loss}: this run trains no {loss} generator (its losses: {', '.join(current)})")
-            for loss, config in current.items():
-                asked = {**every, **given.get(loss, {})}
-                fixed = [k for k in ('loss', 'recipe') if k in asked and asked[k] != getattr(config, k, asked[k])]  # what the run decides for every stage
-                if fixed: raise ValueError(f"{stage}.{loss}.{fixed[0]} is the run's own: choose it with pipeline.{'losses' if fixed[0] == 'loss' else 'recipe'}")
-            parts[stage] = {loss: config.replace(**_stage_fields(type(config), {**every, **given.get(loss, {})}, f'{stage}.{loss}')) for loss, config in current.items()}
-        return RunConfig(base.pipeline, **parts)
-
 # %% ../nbs/00b_config.ipynb #449161a8
 def run_config(
     name:str|None=None, # the recipe: 'full', 'cpu', 'quick' or 'tiny' (None: as `recipe` chooses)
@@ -344,6 +319,34 @@ def run_config(
 )->RunConfig:
     "The configuration of a whole run in the recipe called `name`: every stage's configuration as it will run (its seed the run's)"
     return recipe('pipeline', name, **changes)
+
+# %% ../nbs/00b_config.ipynb #93cbb712
+@patch
+def changed(self:RunConfig,
+    changes:dict, # {'pipeline': {field: value}, 'pretrain' or 'gan': {loss: {field: value}} or {field: value} for every loss}
+)->'RunConfig':
+    "This configuration with `changes` (a run configuration file's form); the stages follow a change of the main job's recipe, seed or losses"
+    unknown = sorted(set(changes) - {'pipeline', *RUN_STAGES})
+    if unknown: raise ValueError(f"unknown part {', '.join(unknown)} of a run configuration (its parts are pipeline, pretrain and gan)")
+    base = self
+    if changes.get('pipeline'):  # the stages follow the main job's recipe, seed and losses; this run's own stage settings are kept where they still apply
+        pipeline = self.pipeline.replace(**_stage_fields(PipelineConfig, changes['pipeline'], 'pipeline'))
+        fresh = RunConfig.from_pipeline(pipeline)
+        def kept(stage, loss): return pipeline.recipe == self.pipeline.recipe and loss in getattr(self, stage)  # this run's stage configuration still applies
+        base = RunConfig(fresh.pipeline, **{s: {loss: getattr(self, s)[loss].replace(seed=pipeline.seed) if kept(s, loss) else config
+                                                for loss, config in getattr(fresh, s).items()} for s in RUN_STAGES})
+    parts = {}
+    for stage in RUN_STAGES:
+        given, current = dict(changes.get(stage) or {}), getattr(base, stage)
+        every = {k: given.pop(k) for k in list(given) if k not in current and not isinstance(given[k], dict)}  # fields for every loss
+        for loss in given:
+            if loss not in current: raise ValueError(f"{stage}.{loss}: this run trains no {loss} generator (its losses: {', '.join(current)})")
+        for loss, config in current.items():
+            asked = {**every, **given.get(loss, {})}
+            fixed = [k for k in ('loss', 'recipe') if k in asked and asked[k] != getattr(config, k, asked[k])]  # what the run decides for every stage
+            if fixed: raise ValueError(f"{stage}.{loss}.{fixed[0]} is the run's own: choose it with pipeline.{'losses' if fixed[0] == 'loss' else 'recipe'}")
+        parts[stage] = {loss: config.replace(**_stage_fields(type(config), {**every, **given.get(loss, {})}, f'{stage}.{loss}')) for loss, config in current.items()}
+    return RunConfig(base.pipeline, **parts)
 
 # %% ../nbs/00b_config.ipynb #0d100321
 RUN_RECORD = ('photos', 'pairs', 'held_out', 'device', 'environment', 'stages', 'critics', 'provenance', 'evaluation', 'summary')  # what run.json holds beside the configuration

@@ -106,17 +106,22 @@ class Downscale(Operation):
         w, h = img.size
         return img if (w % factor, h % factor) == (0, 0) else img.crop((0, 0, w - w % factor, h - h % factor))
 
-    def new_size(self, size, params):
-        w, h = size
-        if params['factor'] is not None: return round(w / params['factor']), round(h / params['factor'])
-        short = params['short_side']
-        if min(w, h) <= short: raise SkipImage(f"smaller than the target: shorter side {min(w, h)} px <= {short} px")
-        return (short, round(h * short / w)) if w <= h else (round(w * short / h), short)
+# %% ../nbs/01_crappify.ipynb #fbd3e2de
+@patch
+def new_size(self:Downscale, size, params):
+    "The low-quality side's size for a photo of `size` with the drawn `params`"
+    w, h = size
+    if params['factor'] is not None: return round(w / params['factor']), round(h / params['factor'])
+    short = params['short_side']
+    if min(w, h) <= short: raise SkipImage(f"smaller than the target: shorter side {min(w, h)} px <= {short} px")
+    return (short, round(h * short / w)) if w <= h else (round(w * short / h), short)
 
-    def apply(self, img, params):
-        w, h = self.new_size(img.size, params)
-        if min(w, h) < self.min_side: raise SkipImage(f"too small: {img.width}x{img.height} would become {w}x{h}")
-        return img.resize((w, h), RESAMPLING[params['resample']])
+@patch
+def apply(self:Downscale, img, params):
+    "The photo at `new_size`, with the drawn filter"
+    w, h = self.new_size(img.size, params)
+    if min(w, h) < self.min_side: raise SkipImage(f"too small: {img.width}x{img.height} would become {w}x{h}")
+    return img.resize((w, h), RESAMPLING[params['resample']])
 
 # %% ../nbs/01_crappify.ipynb #507c48aa
 @dataclass
@@ -306,30 +311,31 @@ class Crappifier:
         if not isinstance(name, str): raise ValueError(f"a preset's name is text (got {name!r})")
         self.max_size, self.name = max_size, name
 
-    @classmethod
-    def from_preset(cls,
-        preset:str|Path|dict, # a name in `PRESETS`, a JSON file path, or a dict from `to_dict`
-        max_size:int|None=None, # overrides the preset's cap on the high-quality side
-    ):
-        "A crappifier from a preset name, a JSON configuration file or a dict"
-        if isinstance(preset, dict): return cls.from_dict(preset, max_size)
-        if not isinstance(preset, (str, Path)): raise ValueError(f"a preset is a preset name, a JSON file or a dict (got {type(preset).__name__})")
-        if str(preset) in PRESETS: return cls(PRESETS[str(preset)], max_size, str(preset))
-        if Path(preset).suffix == '.json' and Path(preset).is_file():
-            try: return cls.from_dict(json.loads(Path(preset).read_text()), max_size)
-            except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"Preset {preset}: {e}") from e
-            except RecursionError: raise ValueError(f"Preset {preset}: nested too deeply to read (a preset is one JSON object with a list of operations)") from None
-        raise ValueError(f"Unknown preset {preset!r}: use one of {', '.join(PRESETS)} or a JSON file")
-
-    @classmethod
-    def from_dict(cls, d:dict, max_size:int|None=None):
-        "A crappifier from `to_dict`'s output"
-        if not isinstance(d, dict) or not isinstance(d.get('operations'), list):
-            raise ValueError("a preset is a JSON object with a list of \"operations\", e.g. {\"operations\": [{\"op\": \"jpeg\", \"quality\": [10, 70]}]}")
-        return cls(d['operations'], ifnone(max_size, d.get('max_size')), d.get('name', 'custom'))
-
     def to_dict(self)->dict: return dict(name=self.name, max_size=self.max_size, operations=[o.settings() for o in self.operations])
     def __repr__(self): return f"Crappifier({self.name!r}: {', '.join(o.name for o in self.operations)})"
+
+# %% ../nbs/01_crappify.ipynb #eca010c2
+@patch(cls_method=True)
+def from_preset(cls:Crappifier,
+    preset:str|Path|dict, # a name in `PRESETS`, a JSON file path, or a dict from `to_dict`
+    max_size:int|None=None, # overrides the preset's cap on the high-quality side
+):
+    "A crappifier from a preset name, a JSON configuration file or a dict"
+    if isinstance(preset, dict): return cls.from_dict(preset, max_size)
+    if not isinstance(preset, (str, Path)): raise ValueError(f"a preset is a preset name, a JSON file or a dict (got {type(preset).__name__})")
+    if str(preset) in PRESETS: return cls(PRESETS[str(preset)], max_size, str(preset))
+    if Path(preset).suffix == '.json' and Path(preset).is_file():
+        try: return cls.from_dict(json.loads(Path(preset).read_text()), max_size)
+        except (ValueError, UnicodeDecodeError) as e: raise ValueError(f"Preset {preset}: {e}") from e
+        except RecursionError: raise ValueError(f"Preset {preset}: nested too deeply to read (a preset is one JSON object with a list of operations)") from None
+    raise ValueError(f"Unknown preset {preset!r}: use one of {', '.join(PRESETS)} or a JSON file")
+
+@patch(cls_method=True)
+def from_dict(cls:Crappifier, d:dict, max_size:int|None=None):
+    "A crappifier from `to_dict`'s output"
+    if not isinstance(d, dict) or not isinstance(d.get('operations'), list):
+        raise ValueError("a preset is a JSON object with a list of \"operations\", e.g. {\"operations\": [{\"op\": \"jpeg\", \"quality\": [10, 70]}]}")
+    return cls(d['operations'], ifnone(max_size, d.get('max_size')), d.get('name', 'custom'))
 
 # %% ../nbs/01_crappify.ipynb #369b7041
 @patch
@@ -453,6 +459,21 @@ def _stop_if_orphaned():
 
 _FAILURES = (OSError, SyntaxError, ValueError, MemoryError)  # what one photo's decoding, degrading or writing may raise
 
+# %% ../nbs/01_crappify.ipynb #5a017839
+def _make_pair(photo:Path, high_path:Path, low_path:Path, crappifier:Crappifier, params:dict, max_pixels:int, high_quality:int)->tuple:
+    "Write one photo's (high, low) pair with the drawn `params`: (the photo's facts, high size, low size); a photo kept as it is is copied, not re-encoded"
+    img, info = open_rgb(photo, max_pixels=max_pixels)
+    high = crappifier.target(img, params)
+    low, encoded = crappifier.degrade(high, params)
+    unchanged = high is img and info['source_mode'] == 'RGB' and info['exif_orientation'] == 1
+    if unchanged and info['source_format'] == 'JPEG' and high_path.suffix.lower() in JPEG_SUFFIXES:
+        with atomic_path(high_path) as tmp: shutil.copyfile(photo, tmp)
+    else: _save(high, high_path, high_quality)
+    with atomic_path(low_path) as tmp:
+        if encoded is not None and low_path.suffix.lower() in JPEG_SUFFIXES: tmp.write_bytes(encoded)
+        else: (low if encoded is None else decode(encoded)).save(tmp, 'PNG', compress_level=1)
+    return info, high.size, low.size
+
 # %% ../nbs/01_crappify.ipynb #a15b8743
 def crappify_one(
     relpath:str, # the photo's path relative to `src`, with '/' separators
@@ -476,18 +497,8 @@ def crappify_one(
             info, high_size, low_size = existing
             row.update(info, resumed=True)
         else:
-            img, info = open_rgb(src/relpath, max_pixels=max_pixels)
+            info, high_size, low_size = _make_pair(src/relpath, high_path, low_path, crappifier, params, max_pixels, high_quality)
             row.update(info)
-            high = crappifier.target(img, params)
-            low, encoded = crappifier.degrade(high, params)
-            unchanged = high is img and info['source_mode'] == 'RGB' and info['exif_orientation'] == 1
-            if unchanged and info['source_format'] == 'JPEG' and high_path.suffix.lower() in JPEG_SUFFIXES:
-                with atomic_path(high_path) as tmp: shutil.copyfile(src/relpath, tmp)
-            else: _save(high, high_path, high_quality)
-            with atomic_path(low_path) as tmp:
-                if encoded is not None and low_path.suffix.lower() in JPEG_SUFFIXES: tmp.write_bytes(encoded)
-                else: (low if encoded is None else decode(encoded)).save(tmp, 'PNG', compress_level=1)
-            high_size, low_size = high.size, low.size
         (row['hr_width'], row['hr_height']), (row['lr_width'], row['lr_height']) = high_size, low_size
         if (frames := _frames(src/relpath)) > 1: row['reason'] = f"made from the first of {frames} frames (animations and multi-page files are not supported)"
     except WriteFault: raise  # the output folder is full or read-only: every next photo would fail too

@@ -35,6 +35,7 @@ class PairImage(PILImage):
 class WholeImage(PairImage):
     "The whole low-quality photo a crop was cut from, for a generator that sees the whole photo (`GlobalGenerator`)"
 
+# %% ../nbs/02_data.ipynb #7a569bac
 class PairedCrop(RandTransform):
     "Crop the same relative square region from every image of a tuple and resize it to `size` (random in training, centred in validation); a `WholeImage` is shrunk whole instead"
     split_idx, order = None, 1

@@ -143,22 +143,25 @@ class Enhancer:
         with torch.autocast(self.device.type, dtype=self.dtype, enabled=self.dtype != torch.float32):
             return enhance_tensor(self.model, tiles, self.stats, whole=whole).float().cpu()
 
-    def _tiled(self, x, tile, batch_size):
-        _, _, height, width = x.shape
-        (tops, tile_h), (lefts, tile_w) = tile_layout(height, tile, self.overlap), tile_layout(width, tile, self.overlap)
-        boxes = [(top, left) for top in tops for left in lefts]
-        if len(boxes) == 1: return self._forward(x)
-        colour = getattr(self.model, 'colour', None)  # a global branch sees the whole photo beside every tile: one colour transform, no seams
-        whole = thumbnail(x, colour.size).to(self.device) if colour is not None else None
-        window = blend_window(tile_h, tile_w, self.overlap)
-        out, weight = torch.zeros(3, height, width), torch.zeros(1, height, width)
-        batches = [boxes[i:i + batch_size] for i in range(0, len(boxes), batch_size)]
-        for batch in (progress_bar(batches, leave=False) if self.progress else batches):
-            predictions = self._forward(torch.cat([x[..., t:t + tile_h, l:l + tile_w] for t, l in batch]), whole)
-            for (top, left), prediction in zip(batch, predictions):
-                out[:, top:top + tile_h, left:left + tile_w] += prediction * window
-                weight[:, top:top + tile_h, left:left + tile_w] += window
-        return (out / weight)[None]
+# %% ../nbs/13_enhance.ipynb #eba2890c
+@patch
+def _tiled(self:Enhancer, x, tile, batch_size):
+    "`x` through the generator in overlapping tiles of side `tile`, `batch_size` at a time, blended back with `blend_window`"
+    _, _, height, width = x.shape
+    (tops, tile_h), (lefts, tile_w) = tile_layout(height, tile, self.overlap), tile_layout(width, tile, self.overlap)
+    boxes = [(top, left) for top in tops for left in lefts]
+    if len(boxes) == 1: return self._forward(x)
+    colour = getattr(self.model, 'colour', None)  # a global branch sees the whole photo beside every tile: one colour transform, no seams
+    whole = thumbnail(x, colour.size).to(self.device) if colour is not None else None
+    window = blend_window(tile_h, tile_w, self.overlap)
+    out, weight = torch.zeros(3, height, width), torch.zeros(1, height, width)
+    batches = [boxes[i:i + batch_size] for i in range(0, len(boxes), batch_size)]
+    for batch in (progress_bar(batches, leave=False) if self.progress else batches):
+        predictions = self._forward(torch.cat([x[..., t:t + tile_h, l:l + tile_w] for t, l in batch]), whole)
+        for (top, left), prediction in zip(batch, predictions):
+            out[:, top:top + tile_h, left:left + tile_w] += prediction * window
+            weight[:, top:top + tile_h, left:left + tile_w] += window
+    return (out / weight)[None]
 
 # %% ../nbs/13_enhance.ipynb #f68c4b5b
 @patch

@@ -181,31 +181,35 @@ class Evaluation:
         stats['images'] = self.per_image.groupby('model', sort=False).size()
         return stats.loc[self.models]
 
-    def against(self,
-        reference:str=BASELINE_NAME, # the model every other is compared with, image by image (e.g. the baseline)
-        metric:str='psnr', # a metric in `per_image`
-    )->pd.DataFrame: # per model: mean difference, half-width of its 95% interval, share of images where it does better, images
-        "Each model against `reference` on the same images: the mean per-image difference in `metric` (a fall for MSE and LPIPS) with its 95% interval"
-        if reference not in self.models: raise ValueError(f"{reference!r} was not scored here (scored: {', '.join(self.models)})")
-        gain = self.gain(metric)
-        better = gain.drop(columns=[INPUT, reference]).sub(gain[reference], axis=0)
-        return pd.DataFrame({'difference': better.mean(), 'interval': 1.96 * better.std() / np.sqrt(better.count()),
-                             'better': (better > 0).mean(), 'images': better.count()}).rename_axis('model')
+# %% ../nbs/12_evaluate.ipynb #7533dd9c
+@patch
+def against(self:Evaluation,
+    reference:str=BASELINE_NAME, # the model every other is compared with, image by image (e.g. the baseline)
+    metric:str='psnr', # a metric in `per_image`
+)->pd.DataFrame: # per model: mean difference, half-width of its 95% interval, share of images where it does better, images
+    "Each model against `reference` on the same images: the mean per-image difference in `metric` (a fall for MSE and LPIPS) with its 95% interval"
+    if reference not in self.models: raise ValueError(f"{reference!r} was not scored here (scored: {', '.join(self.models)})")
+    gain = self.gain(metric)
+    better = gain.drop(columns=[INPUT, reference]).sub(gain[reference], axis=0)
+    return pd.DataFrame({'difference': better.mean(), 'interval': 1.96 * better.std() / np.sqrt(better.count()),
+                         'better': (better > 0).mean(), 'images': better.count()}).rename_axis('model')
 
-    def by_degradation(self, metric:str='psnr')->pd.DataFrame:
-        "Mean gain over the input in `metric`, per model, by JPEG quality, downscale, contrast and brightness factor, and whether text or dithering was applied"
-        gain = self.gain(metric).drop(columns=INPUT)
-        facts = self.per_image.drop_duplicates('relpath').set_index('relpath').loc[gain.index]
-        groups = {}
-        if 'jpeg_quality' in facts: groups['JPEG quality'] = facts.jpeg_quality.map(_quality_bucket)
-        if 'downscale_factor' in facts and facts.downscale_factor.nunique() > 1: groups['downscale factor'] = facts.downscale_factor.map(lambda f: _factor_bucket(f, 2.67, 3.33))
-        if 'contrast_contrast' in facts: groups['contrast factor'] = facts.contrast_contrast.map(lambda f: _factor_bucket(f, 0.85, 1.15))
-        if 'contrast_brightness' in facts: groups['brightness factor'] = facts.contrast_brightness.map(lambda f: _factor_bucket(f, 0.93, 1.07))
-        for col in ('text', 'dither'):
-            if col in facts: groups[col] = facts[col].map(lambda v: 'yes' if v in (True, 'True') else 'no')
-        tables = [gain.groupby(key).mean().assign(images=gain.groupby(key).size()).set_index(pd.MultiIndex.from_product([[name], sorted(set(key))]))
-                  for name, key in groups.items()]
-        return pd.concat(tables) if tables else pd.DataFrame()
+# %% ../nbs/12_evaluate.ipynb #fbdd5ec6
+@patch
+def by_degradation(self:Evaluation, metric:str='psnr')->pd.DataFrame:
+    "Mean gain over the input in `metric`, per model, by JPEG quality, downscale, contrast and brightness factor, and whether text or dithering was applied"
+    gain = self.gain(metric).drop(columns=INPUT)
+    facts = self.per_image.drop_duplicates('relpath').set_index('relpath').loc[gain.index]
+    groups = {}
+    if 'jpeg_quality' in facts: groups['JPEG quality'] = facts.jpeg_quality.map(_quality_bucket)
+    if 'downscale_factor' in facts and facts.downscale_factor.nunique() > 1: groups['downscale factor'] = facts.downscale_factor.map(lambda f: _factor_bucket(f, 2.67, 3.33))
+    if 'contrast_contrast' in facts: groups['contrast factor'] = facts.contrast_contrast.map(lambda f: _factor_bucket(f, 0.85, 1.15))
+    if 'contrast_brightness' in facts: groups['brightness factor'] = facts.contrast_brightness.map(lambda f: _factor_bucket(f, 0.93, 1.07))
+    for col in ('text', 'dither'):
+        if col in facts: groups[col] = facts[col].map(lambda v: 'yes' if v in (True, 'True') else 'no')
+    tables = [gain.groupby(key).mean().assign(images=gain.groupby(key).size()).set_index(pd.MultiIndex.from_product([[name], sorted(set(key))]))
+              for name, key in groups.items()]
+    return pd.concat(tables) if tables else pd.DataFrame()
 
 # %% ../nbs/12_evaluate.ipynb #754cfa91
 @patch

@@ -218,20 +218,22 @@ class CheckpointSelector(Callback):
         self.held_out, self.bs = (inputs, torch.cat(ys)[:self.images]), self.dls.valid.bs
         if self.perceptual is not None: self.perceptual.to(ys[0].device)
 
-    @torch.no_grad()
-    def score(self, generator:nn.Module)->dict:
-        "The mean scores of `generator` on the held-out images: PSNR, HaarPSI, the detail ratio, and the choosing metric"
-        was_training, scores = generator.training, []
-        generator.eval()
-        inputs, y = self.held_out
-        for i in range(0, len(y), self.bs):
-            pred, target = denormalize(generator(*[x[i:i + self.bs] for x in inputs]).float()), denormalize(y[i:i + self.bs].float())
-            batch = dict(psnr=psnr(pred, target), haarpsi=haarpsi(pred, target), detail=detail_ratio(pred, target))
-            if self.metric == 'ssim': batch['ssim'] = ssim(pred, target)
-            if self.metric == 'lpips': batch['lpips'] = lpips(pred, target, self.perceptual)
-            scores.append(batch)
-        generator.train(was_training)
-        return {k: torch.cat([s[k] for s in scores]).mean().item() for k in scores[0]}
+# %% ../nbs/09_gan.ipynb #34c2baea
+@patch
+@torch.no_grad()
+def score(self:CheckpointSelector, generator:nn.Module)->dict:
+    "The mean scores of `generator` on the held-out images: PSNR, HaarPSI, the detail ratio, and the choosing metric"
+    was_training, scores = generator.training, []
+    generator.eval()
+    inputs, y = self.held_out
+    for i in range(0, len(y), self.bs):
+        pred, target = denormalize(generator(*[x[i:i + self.bs] for x in inputs]).float()), denormalize(y[i:i + self.bs].float())
+        batch = dict(psnr=psnr(pred, target), haarpsi=haarpsi(pred, target), detail=detail_ratio(pred, target))
+        if self.metric == 'ssim': batch['ssim'] = ssim(pred, target)
+        if self.metric == 'lpips': batch['lpips'] = lpips(pred, target, self.perceptual)
+        scores.append(batch)
+    generator.train(was_training)
+    return {k: torch.cat([s[k] for s in scores]).mean().item() for k in scores[0]}
 
 # %% ../nbs/09_gan.ipynb #3ed20605
 @patch
@@ -297,6 +299,16 @@ def generator_loss_for(
     "The pretraining loss a generator file records, with VGG weights and Gram term as its pretraining had them"
     return pretraining_loss(recorded_loss(config), config.pretrained if pretrained is None else pretrained, config.gram_weight)
 
+# %% ../nbs/09_gan.ipynb #10812183
+def _gan_parts(pairs, generator_file, critic_file, config:GANConfig, folder:Path, pretrained:bool|None, device)->tuple:
+    "A GAN run's learner from its generator and critic files: (learner, the generator's `GeneratorConfig`, whether its feature loss has ImageNet weights)"
+    generator, generator_config = load_generator(generator_file)
+    critic = load_critic(critic_file)  # both files are checked before any data is read: a damaged one is the error the user sees
+    dls = stage_dataloaders(pairs, config, config.size, config.bs, device, whole_size(generator_config))
+    imagenet = generator_config.pretrained if pretrained is None else pretrained
+    learn = gan_learner(dls, generator.train(), critic, generator_loss_for(generator_config, imagenet), config, path=folder, model_dir='.')
+    return learn, generator_config, imagenet
+
 # %% ../nbs/09_gan.ipynb #fe75a537
 @writes_into('folder')  # one writer at a time (`folder_lock`)
 def train_gan(
@@ -318,19 +330,13 @@ def train_gan(
     built_from = dict(generator=file_digest(generator_file), critic=file_digest(critic_file))
     refresh_outputs(folder, built_from, outputs)  # a GAN run never goes on from (or keeps) parts built on another generator or critic
     set_seed(config.seed)
-    generator, generator_config = load_generator(generator_file)
-    critic = load_critic(critic_file)  # both files are checked before any data is read: a damaged one is the error the user sees
-    dls = stage_dataloaders(pairs, config, config.size, config.bs, device, whole_size(generator_config))
-    imagenet = generator_config.pretrained if pretrained is None else pretrained
-    learn = gan_learner(dls, generator.train(), critic, generator_loss_for(generator_config, imagenet),
-                        config, path=folder, model_dir='.')
+    learn, generator_config, imagenet = _gan_parts(pairs, generator_file, critic_file, config, folder, pretrained, device)
     finished = (folder/GENERATOR_FILE).exists()
     checkpoint, at_stage, at_epoch, history = read_checkpoint(folder, finished)
     if checkpoint: restore_checkpoint(learn, checkpoint)  # the optimiser state carries on across GAN stages too
     ema = ModelEMA(config.ema_decay, part='generator', resume=checkpoint)
-    selector = CheckpointSelector(config.select_every, *selection_metric(config.select_metric, imagenet), images=config.select_images, resume=checkpoint,
-                                  psnr_budget=config.psnr_budget) \
-               if config.select_every and not finished else None
+    selector = None if finished or not config.select_every else CheckpointSelector(
+        config.select_every, *selection_metric(config.select_metric, imagenet), images=config.select_images, resume=checkpoint, psnr_budget=config.psnr_budget)
     announce = checkpoint is not None
     for index, (epochs, lr) in enumerate(zip(config.gan_epochs, config.gan_lrs)):
         done = epochs_done(index, epochs, finished, at_stage, at_epoch)

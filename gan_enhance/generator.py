@@ -24,6 +24,7 @@ import torchvision
 from fastai.callback.hook import hook_outputs
 from fastai.layers import NormType, PixelShuffle_ICNR
 from fastai.torch_core import Module
+from fastcore.basics import patch
 from fastai.vision.learner import create_body, model_meta, _default_meta
 from fastai.losses import MSELossFlat
 from fastai.vision.models.unet import DynamicUnet
@@ -258,12 +259,6 @@ class GlobalColour(Module):
         self.register_buffer('prior', identity_prior(statistics))  # fixed: `set_prior` puts the global-statistics baseline here (`04d_baseline`)
         self.register_buffer('mean', torch.tensor(stats[0]).view(1, 3, 1, 1)); self.register_buffer('std', torch.tensor(stats[1]).view(1, 3, 1, 1))
 
-    def set_prior(self, weights:torch.Tensor):
-        "Start from a linear model of the statistics (e.g. the fitted baseline's weights): the head then learns only what it misses"
-        if statistics_read_by(weights) != self.statistics:
-            raise ValueError(f"a prior on {statistics_read_by(weights)} statistics does not fit a branch that reads {self.statistics} ones")
-        self.prior.copy_(weights)
-
     def pixel_transform(self, whole:torch.Tensor)->torch.Tensor: # (N, 3, 4) on pixel values in [0, 1]
         "Each whole photo's colour transform, on pixel values"
         small = thumbnail(whole, self.size) * self.std + self.mean
@@ -280,12 +275,22 @@ class GlobalColour(Module):
         offset = ((pixel[..., :3] @ mean[..., None])[..., 0] + pixel[..., 3] - mean) / std
         return torch.cat([matrix, offset[..., None]], 2)
 
-    def recolour(self,
-        x:torch.Tensor, # (N, 3, H, W): crops or tiles of photos, or whole photos (normalised)
-        whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
-    )->torch.Tensor:
-        "`x` through the colour transform its whole photo calls for"
-        return apply_colour(self(x if whole is None else whole), x)
+# %% ../nbs/04_generator.ipynb #6262edc6
+@patch
+def recolour(self:GlobalColour,
+    x:torch.Tensor, # (N, 3, H, W): crops or tiles of photos, or whole photos (normalised)
+    whole:torch.Tensor|None=None, # (N or 1, 3, h, w): the whole photos they come from (None: `x` itself)
+)->torch.Tensor:
+    "`x` through the colour transform its whole photo calls for"
+    return apply_colour(self(x if whole is None else whole), x)
+
+# %% ../nbs/04_generator.ipynb #c86732b8
+@patch
+def set_prior(self:GlobalColour, weights:torch.Tensor):
+    "Start from a linear model of the statistics (e.g. the fitted baseline's weights): the head then learns only what it misses"
+    if statistics_read_by(weights) != self.statistics:
+        raise ValueError(f"a prior on {statistics_read_by(weights)} statistics does not fit a branch that reads {self.statistics} ones")
+    self.prior.copy_(weights)
 
 # %% ../nbs/04_generator.ipynb #d5a673ff
 class GlobalGenerator(Module):

@@ -121,17 +121,16 @@ def pretrain_generator(
     start:Path|str|None=None, # where `config.start_from`'s generator is (None: the run folder `gen_<start_from>` beside `folder`)
 )->Learner: # the learner, with the trained generator and the last stage's data
     "Pretrain a generator on `pairs`: every stage of `config`, resuming from the run folder's checkpoint"
-    folder = Path(folder)
+    folder, device = Path(folder), pick_device(device)
     gc.collect()  # free earlier learners (fastai learners hold reference cycles) before building a new one
     start = start_file(config, folder, start)
     start_state = start_weights(config, start) if start else None  # checked before anything is written or replaced
     pair_items(pairs)  # so is a folder without pairs
     check_run_folder(folder, config, restart, 'pretrain')  # never another stage's folder, nor another configuration
-    settings = Path(pairs)/SETTINGS_FILE  # the pairs' crappify settings and seed: another data set is another run
-    built_from = dict(pairs=file_digest(settings) if settings.exists() else None, **({'start': file_digest(start)} if start else {}))  # and another start is another run
+    settings = Path(pairs)/SETTINGS_FILE  # the pairs' crappify settings and seed: another data set is another run, and so is another start
+    built_from = dict(pairs=file_digest(settings) if settings.exists() else None, **({'start': file_digest(start)} if start else {}))
     refresh_outputs(folder, built_from, (CHECKPOINT_FILE, HISTORY_FILE, GENERATOR_FILE))
     set_seed(config.seed)
-    device = pick_device(device)
     finished = (folder/GENERATOR_FILE).exists()
     checkpoint, at_stage, at_epoch, history = read_checkpoint(folder, finished)
     stages, learn, ema = run_stages(config), None, ModelEMA(config.ema_decay, resume=checkpoint)
@@ -141,17 +140,20 @@ def pretrain_generator(
         if checkpoint and learn is None: print(f"Resuming {folder} at stage '{name}', epoch {done + 1} of {epochs}")
         learn = _stage_learner(learn, pairs, config, size, bs, device, folder, checkpoint, baseline, start_state)
         trained = -1 if frozen and config.pretrained else 0  # parameter groups trained: the decoder only, or all
-        if done: learn.opt.freeze_to(trained)  # resuming inside a stage: keep the restored optimiser state
-        else: learn.freeze_to(trained)  # a new stage: fastai clears the optimiser state
+        (learn.opt if done else learn).freeze_to(trained)  # resuming inside a stage keeps the restored optimiser state; a new stage's is cleared (fastai's `freeze_to`)
         with training_context(learn):
             learn.fit_one_cycle(epochs, lr, pct_start=config.pct_start, start_epoch=done,
                                 cbs=[DivergenceGuard(), ema, RunCheckpoint(folder, index, name, history, config.seed, done, checkpoint)] + list(cbs or []))
     if learn is None: learn = _stage_learner(None, pairs, config, *stages[-1][1:3], device, folder, checkpoint)  # nothing left to train
     if finished: learn.model.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
-    elif not rank_distrib():
-        save_generator(learn.model, folder/GENERATOR_FILE, config.generator_config(built_from=built_from), ema.weights)
-        (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
+    elif not rank_distrib(): _save_pretrained(learn, folder, config, built_from, ema)
     return learn
+
+# %% ../nbs/05_pretrain.ipynb #36c6113a
+def _save_pretrained(learn:Learner, folder:Path, config:PretrainConfig, built_from:dict, ema:ModelEMA):
+    "The trained generator (and its EMA) with what it was built from; then no checkpoint: the run is finished"
+    save_generator(learn.model, folder/GENERATOR_FILE, config.generator_config(built_from=built_from), ema.weights)
+    (folder/CHECKPOINT_FILE).unlink(missing_ok=True)
 
 # %% ../nbs/05_pretrain.ipynb #05a1ae52
 def plot_history(
