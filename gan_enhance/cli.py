@@ -190,7 +190,7 @@ def run_settings(
 def run(
     photos:str=None, # folder of photos (default: scikit-image's sample photos, written to OUT/photos)
     out:str='data/run', # run folder: pairs, models, evaluation, plots, run.json and report.md/.html
-    recipe:str=None, # full (the default on a GPU: ImageNet weights, the seed's schedule), cpu (a few hundred photos on a CPU), quick (the default on a CPU: minutes) or tiny (seconds, a check) (400 photos: about an hour in cpu); the recipe of every stage
+    recipe:str=None, # full (the default on a GPU: ImageNet weights, the seed's schedule), cpu (a few hundred photos on a CPU), quick (the default on a CPU: minutes) or tiny (seconds, a check); the recipe of every stage (cpu: about an hour for 400 photos)
     config:str=None, # start from a run configuration: an earlier run's run.json (that run again), or a JSON file of only the settings that change
     set:Annotated[str, {'nargs': '+'}]=None, # settings to change, STAGE[.LOSS].FIELD=VALUE: gan.mse.critic_lr=3e-3 (one loss), gan.gan_epochs=[2,2] (every loss), pipeline.seed=1 (the list is below)
     preset:str=None, # crappify preset: seed (the default), lesson7, x4 or a JSON file

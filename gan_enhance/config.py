@@ -283,7 +283,7 @@ RUN_STAGES = ('pretrain', 'gan')  # a run's stages with one configuration per ge
 
 def _stage_fields(cls:type, fields:dict, where:str)->dict:
     "A file's fields for a configuration class, with JSON's lists as tuples; an unknown name is an error naming where it was"
-    names = {f.name for f in dataclasses.fields(cls)}
+    names, fields = {f.name for f in dataclasses.fields(cls)}, cls.upgrade(dict(fields))  # a run.json of an earlier version spells some settings otherwise
     unknown = sorted(set(fields) - names)
     if unknown: raise ValueError(f"{where}: unknown setting {', '.join(unknown)} (the settings are {', '.join(sorted(names))})")
     return {k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()}
