@@ -230,7 +230,8 @@ def load_critic(path:Path|str, device='cpu')->nn.Module:
     saved = load_weights(path, 'critic file')
     try:
         first_conv = next(v for k, v in saved['state_dict'].items() if v.ndim == 4 and not k.startswith('features.'))
-        model = create_critic(bool(saved['config']['feature_critic']), pretrained=False, filters=first_conv.shape[0])  # the width it was saved with
+        model = create_critic(bool(saved['config']['feature_critic']), pretrained=False, filters=first_conv.shape[0],  # the width it was saved with,
+                              dropout=saved['config'].get('critic_dropout', 0.15))  # and the dropout it was trained with: the GAN stage trains it on
         model.load_state_dict(saved['state_dict'])
     except (KeyError, TypeError, AttributeError, StopIteration, RuntimeError) as e:
         raise ModelFileError(f"{path} is not a critic file of this library, or its weights do not fit its configuration ({type(e).__name__}: {e})") from e
