@@ -229,9 +229,9 @@ RECIPES = {
                                 valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0,
                                 global_prior=False)),  # a baseline fitted on 7 photos extrapolates badly (-3 dB on the held-out samples)
         'cpu': for_each_loss(PretrainConfig(recipe='cpu', arch='xresnet_small', pretrained=False, residual=True, last_cross=False, sizes=(96,), batch_sizes=(8,),
-                              frozen_epochs=0, unfrozen_epochs=16, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, repeat=5, native_crops=True, flips=True,
+                              frozen_epochs=0, unfrozen_epochs=12, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, repeat=5, native_crops=True, flips=True,
                               online_crappify=True, num_workers=0),
-                             start_from='mse', repeat=1, unfrozen_epochs=5, unfrozen_lrs=(1e-4, 1e-4), gram_weight=0.0),  # the feature loss goes on from the MSE generator, briefly and without its Gram term (on random VGG weights the Gram term draws a checkerboard, not detail; see the recipe's notes)
+                             start_from='mse', repeat=1, unfrozen_epochs=3, unfrozen_lrs=(1e-4, 1e-4), gram_weight=0.0),  # the feature loss goes on from the MSE generator, briefly and without its Gram term (on random VGG weights the Gram term draws a checkerboard, not detail; see the recipe's notes)
         'tiny': for_each_loss(PretrainConfig(recipe='tiny', arch='xresnet_tiny', pretrained=False, residual=True, sizes=(64,), batch_sizes=(4,), frozen_epochs=0, unfrozen_epochs=1,
                                lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3, valid_pct=0.25, min_scale=0.25, valid_scale=0.4, num_workers=0,
                                global_prior=False)),
