@@ -33,11 +33,13 @@ def before_after(generators:dict, photo:str='coffee', preset:str='seed', seed:in
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('generators', nargs='+', help="generator files or run folders, each as NAME=PATH or PATH (shown as 'enhanced')")
+    parser.add_argument('generators', nargs='+', help="generator files or run folders, each as NAME=PATH, or one PATH (shown as 'enhanced')")
     parser.add_argument('--photo', default='coffee', help="a scikit-image sample photo the generator did not train on")
     parser.add_argument('--out', type=Path, default=ROOT/'nbs'/'images'/'before_after.jpg')
     args = parser.parse_args()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    generators = dict(g.split('=', 1) if '=' in g else ('enhanced', g) for g in args.generators)
+    named = [g.split('=', 1) if '=' in g else ('enhanced', g) for g in args.generators]
+    if len({name for name, _ in named}) < len(named): parser.error("each generator needs a name of its own: give them as NAME=PATH")
+    generators = dict(named)
     before_after(generators, args.photo).save(args.out, quality=90)
     print(f"Wrote {args.out}")
