@@ -19,14 +19,15 @@ from contextlib import contextmanager, ExitStack
 from pathlib import Path
 
 # %% ../nbs/00a_files.ipynb #8838cb91
-import atexit, shutil, tempfile
+import shutil, tempfile
+from multiprocessing.util import Finalize
 
 def scratch_folder(
     prefix:str='gan_enhance_', # start of the folder's name
 )->Path:
-    "A new empty temporary folder, removed when this process exits"
+    "A new empty temporary folder, removed when the process that made it exits, a pool worker too"
     path = Path(tempfile.mkdtemp(prefix=prefix))
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    Finalize(None, shutil.rmtree, args=(path,), kwargs=dict(ignore_errors=True), exitpriority=0)
     return path
 
 # %% ../nbs/00a_files.ipynb #ba2699fa
