@@ -99,6 +99,7 @@ class TrainingConfig(Config):
     num_workers:int|None=setting(None, between=(0, 4096)) # DataLoader processes (None: all CPUs)
     mixed_precision:bool=True # fp16 autocast and channels-last on CUDA for generator and critic pretraining (a CPU, and the GAN stage, train in fp32)
     ema_decay:float=setting(0.999, between=(0, 0.99999)) # EMA of the generator's weights, saved beside them and used by default (0: the raw weights; see `ModelEMA`)
+    checkpoint_every:float=setting(0.0, between=(0, 86400)) # seconds of training at least between two checkpoints (0: after every epoch); a killed run redoes at most about this much
 
 # %% ../nbs/00b_config.ipynb #348a125a
 GRAM_WEIGHT = 5e3  # the feature loss' Gram-matrix term by default: the fastai course's weight (its one home: the configs, `FeatureLoss` and the benchmark read it)
@@ -227,7 +228,8 @@ RECIPES = {
         'quick': for_each_loss(PretrainConfig(recipe='quick', pretrained=False, residual=True, last_cross=False, sizes=(64, 96), batch_sizes=(4, 4),
                                 frozen_epochs=1, unfrozen_epochs=3, lr=1e-3, unfrozen_lrs=(1e-4, 1e-3), pct_start=0.3,
                                 valid_pct=0.25, repeat=6, min_scale=0.25, valid_scale=0.4, num_workers=0,
-                                global_prior=False)),  # a baseline fitted on 7 photos extrapolates badly (-3 dB on the held-out samples)
+                                global_prior=False, checkpoint_every=60.0),  # a baseline fitted on 7 photos extrapolates badly (-3 dB on the held-out samples); 5-13 s epochs: a checkpoint a minute
+                               start_from='mse', sizes=(96,), batch_sizes=(4,), frozen_epochs=0, unfrozen_epochs=2, unfrozen_lrs=(1e-4, 1e-4)),  # the feature loss goes on from the MSE generator, as in cpu
         'cpu': for_each_loss(PretrainConfig(recipe='cpu', arch='xresnet_small', pretrained=False, residual=True, last_cross=False, sizes=(96,), batch_sizes=(8,),
                               frozen_epochs=0, unfrozen_epochs=12, lr=1e-3, unfrozen_lrs=(1e-3, 1e-3), pct_start=0.25, repeat=5, native_crops=True, flips=True,
                               online_crappify=True, num_workers=0),
@@ -242,7 +244,7 @@ RECIPES = {
                          repeat=2, select_every=10,
                          native_crops=True, flips=True, online_crappify=True, critic_photos=160, num_workers=0, select_images=40),
         'quick': GANConfig(recipe='quick', size=96, bs=4, critic_epochs=4, critic_filters=16, critic_dropout=0.0, critic_thresh=0.7, gan_epochs=(2, 1), valid_pct=0.25, repeat=4,
-                           min_scale=0.25, valid_scale=0.4, num_workers=0, select_every=4, select_images=8),
+                           min_scale=0.25, valid_scale=0.4, num_workers=0, select_every=4, select_images=8, checkpoint_every=60.0),
         'tiny': GANConfig(recipe='tiny', size=64, bs=4, critic_epochs=1, critic_filters=32, gan_epochs=(1, 1), valid_pct=0.25, min_scale=0.25, valid_scale=0.4,
                           num_workers=0, select_every=2, select_images=4),
     },

@@ -265,7 +265,7 @@ def pretrain_critic(
         restore_checkpoint(learn, checkpoint)
         print(f"Resuming the critic in {folder} at epoch {done + 1} of {config.critic_epochs}")
     if config.mixed_precision and device.type == 'cuda': learn.to_channelslast()
-    run = RunCheckpoint(folder, 0, 'critic', history, config.seed, done, checkpoint)
+    run = RunCheckpoint(folder, 0, 'critic', history, config.seed, done, checkpoint, config.checkpoint_every)
     flat_cos = ParamScheduler({'lr': combined_cos(0.75, config.critic_lr, config.critic_lr, config.critic_lr / 1e5)})  # fastai's `fit_flat_cos`, which drops `start_epoch`
     with training_context(learn): learn.fit(config.critic_epochs, config.critic_lr, start_epoch=done, cbs=[flat_cos, run] + list(cbs or []))
     if rank_distrib(): return learn  # under `accelerate launch`, the first process writes

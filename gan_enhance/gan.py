@@ -11,7 +11,7 @@ __all__ = ['HIGHER_IS_BETTER', 'RECORDED', 'GAN_TRAINER_SHADOWING', 'SwitcherTel
            'train_gan', 'plot_selection', 'plot_telemetry']
 
 # %% ../nbs/09_gan.ipynb #742c7575
-import gc, warnings
+import gc, time, warnings
 from functools import partial
 from pathlib import Path
 
@@ -337,7 +337,7 @@ def train_gan(
     ema = ModelEMA(config.ema_decay, part='generator', resume=checkpoint)
     selector = None if finished or not config.select_every else CheckpointSelector(
         config.select_every, *selection_metric(config.select_metric, imagenet), images=config.select_images, resume=checkpoint, psnr_budget=config.psnr_budget)
-    announce = checkpoint is not None
+    announce, started = checkpoint is not None, time.time()
     for index, (epochs, lr) in enumerate(zip(config.gan_epochs, config.gan_lrs)):
         done = epochs_done(index, epochs, finished, at_stage, at_epoch)
         if done == epochs: continue
@@ -345,7 +345,7 @@ def train_gan(
         with training_context(learn, **distributed_kwargs()), warnings.catch_warnings():  # generator and critic steps alternate: each leaves the other's weights unused
             warnings.filterwarnings('ignore', GAN_TRAINER_SHADOWING, UserWarning)
             learn.fit(epochs, lr, start_epoch=done, cbs=[ema, *([selector] if selector else []),
-                      RunCheckpoint(folder, index, f'lr {lr:g}', history, config.seed, done, checkpoint)] + list(cbs or []))
+                      RunCheckpoint(folder, index, f'lr {lr:g}', history, config.seed, done, checkpoint, config.checkpoint_every, started)] + list(cbs or []))
     if finished: learn.model.generator.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib(): _save_gan(learn, folder, config, generator_config, built_from, ema, selector)
     return learn

@@ -8,7 +8,7 @@ Docs: https://gan-enhance.github.io/gan_enhance/pretrain.html.md"""
 __all__ = ['generator_learner', 'run_stages', 'global_prior', 'start_file', 'start_weights', 'pretrain_generator', 'plot_history']
 
 # %% ../nbs/05_pretrain.ipynb #e742fe9a
-import gc
+import gc, time
 from pathlib import Path
 
 import pandas as pd
@@ -133,7 +133,7 @@ def pretrain_generator(
     set_seed(config.seed)
     finished = (folder/GENERATOR_FILE).exists()
     checkpoint, at_stage, at_epoch, history = read_checkpoint(folder, finished)
-    stages, learn, ema = run_stages(config), None, ModelEMA(config.ema_decay, resume=checkpoint)
+    stages, learn, ema, started = run_stages(config), None, ModelEMA(config.ema_decay, resume=checkpoint), time.time()
     for index, (name, size, bs, frozen, epochs, lr) in enumerate(stages):
         done = epochs_done(index, epochs, finished, at_stage, at_epoch)
         if done == epochs: continue
@@ -143,7 +143,7 @@ def pretrain_generator(
         (learn.opt if done else learn).freeze_to(trained)  # resuming inside a stage keeps the restored optimiser state; a new stage's is cleared (fastai's `freeze_to`)
         with training_context(learn):
             learn.fit_one_cycle(epochs, lr, pct_start=config.pct_start, start_epoch=done,
-                                cbs=[DivergenceGuard(), ema, RunCheckpoint(folder, index, name, history, config.seed, done, checkpoint)] + list(cbs or []))
+                                cbs=[DivergenceGuard(), ema, RunCheckpoint(folder, index, name, history, config.seed, done, checkpoint, config.checkpoint_every, started)] + list(cbs or []))
     if learn is None: learn = _stage_learner(None, pairs, config, *stages[-1][1:3], device, folder, checkpoint)  # nothing left to train
     if finished: learn.model.load_state_dict(load_weights(folder/GENERATOR_FILE, 'generator file')['state_dict'])
     elif not rank_distrib(): _save_pretrained(learn, folder, config, built_from, ema)

@@ -10,7 +10,7 @@ __all__ = ['check_run_folder', 'DivergenceGuard', 'plain', 'seed_epoch', 'loop_s
            'test_same_history', 'training_context', 'ema_update', 'ModelEMA']
 
 # %% ../nbs/04c_runs.ipynb #04209790
-import json, random
+import json, random, time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import torch.nn as nn
 from fastai.callback.core import Callback
 from fastai.learner import Learner
 from fastai.torch_core import set_seed, num_distrib, rank_distrib
-from fastcore.basics import store_attr
+from fastcore.basics import store_attr, ifnone
 from fastcore.foundation import L
 from fastcore.test import test_eq, test_close
 
@@ -100,7 +100,7 @@ def restore_loop_state(learn:Learner, state:dict):
 
 # %% ../nbs/04c_runs.ipynb #23079aec
 class RunCheckpoint(Callback):
-    "Seed each epoch from its position; after it, save model, optimiser, position, history and loop state atomically, and rewrite the history CSV"
+    "Seed each epoch from its position; after it, rewrite the history CSV and, when one is due, save model, optimiser, position, history and loop state atomically"
     order = 70  # after the Recorder has the epoch's values
     def __init__(self,
         folder:Path, # the run folder
@@ -110,9 +110,11 @@ class RunCheckpoint(Callback):
         seed:int=42, # the run's seed (`seed_epoch`)
         start_epoch:int=0, # the fit's first epoch: those before it are skipped by a resume, and leave no trace
         resume:dict|None=None, # the checkpoint this fit resumes from, whose loop state is put back at `start_epoch`
+        every:float=0, # seconds at least between two checkpoints (0: after every epoch)
+        started:float|None=None, # when the run (re)started, `time.time()`: the clock of `every` before its first checkpoint (None: now)
     ):
         store_attr()
-        self.folder = Path(folder)
+        self.folder, self.started, self.saved = Path(folder), ifnone(started, time.time()), None
 
     def before_epoch(self):
         if self.epoch < self.start_epoch: return
@@ -126,12 +128,23 @@ class RunCheckpoint(Callback):
         values = self.recorder.log[1:len(names) + 1]
         self.history.append({'stage': self.stage_name, 'stage_epoch': self.epoch + 1, **dict(zip(names, values))})
         if rank_distrib(): return  # under `accelerate launch`, the first process writes
+        if self.due(): self.save()
+        with atomic_path(self.folder/HISTORY_FILE) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
+
+    def due(self)->bool:
+        "Whether `every` seconds have passed since the last checkpoint, or since the run started if it has none"
+        path = self.folder/CHECKPOINT_FILE
+        return time.time() - max(self.started, path.stat().st_mtime if path.exists() else 0) >= self.every
+
+    def save(self):
+        "Write this epoch's checkpoint (once)"
+        if self.saved == self.epoch: return
         model = getattr(self.learn.model, 'module', self.learn.model)  # unwrapped from DistributedDataParallel
         state = dict(model=model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage, epoch=self.epoch + 1, history=self.history,
                      loop=loop_state(self.learn), has_grad=[p.grad is not None for p in model.parameters()],
                      callbacks={type(cb).__name__: cb.checkpoint_state() for cb in self.learn.cbs if hasattr(cb, 'checkpoint_state')})
         save_torch(state, self.folder/CHECKPOINT_FILE)
-        with atomic_path(self.folder/HISTORY_FILE) as tmp: pd.DataFrame(self.history).to_csv(tmp, index=False)
+        self.saved = self.epoch
 
 # %% ../nbs/04c_runs.ipynb #2c4272d3
 def read_checkpoint(
@@ -176,7 +189,9 @@ class Interrupt(Callback):
     def __init__(self, epochs:int=1): self.epochs, self.count = epochs, 0 # epochs to train before the interruption
     def after_epoch(self):
         self.count += 1
-        if self.count == self.epochs: raise KeyboardInterrupt("session ended")
+        if self.count < self.epochs: return
+        if hasattr(self.learn, 'run_checkpoint'): self.learn.run_checkpoint.save()  # written even where `every` has not passed yet
+        raise KeyboardInterrupt("session ended")
 
 def interrupted(
     train, # `train(cbs)` runs, or resumes, a stage with extra callbacks `cbs`
