@@ -138,7 +138,7 @@ class RunCheckpoint(Callback):
 
     def save(self):
         "Write this epoch's checkpoint (once)"
-        if self.saved == self.epoch: return
+        if self.saved == self.epoch or rank_distrib(): return  # under `accelerate launch`, the first process writes
         model = getattr(self.learn.model, 'module', self.learn.model)  # unwrapped from DistributedDataParallel
         state = dict(model=model.state_dict(), opt=plain(self.learn.opt.state_dict()), stage=self.stage, epoch=self.epoch + 1, history=self.history,
                      loop=loop_state(self.learn), has_grad=[p.grad is not None for p in model.parameters()],
