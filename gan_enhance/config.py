@@ -87,6 +87,7 @@ def field_docs(
 @dataclass(frozen=True)
 class TrainingConfig(Config):
     "The fields every training stage has: its recipe, the split, the crops, the seed, the workers, precision and EMA"
+    no_effect = ('checkpoint_every',)  # fields that change how a run is carried out, not what it makes: a run folder saved with other values holds the same run
     recipe:str='full' # name of the recipe this came from
     valid_pct:float=setting(0.1, between=(0, 0.9)) # fraction of pairs held out for validation
     repeat:int=setting(1, between=AT_LEAST_ONE) # each training pair appears this many times per epoch (with other random crops)

@@ -314,7 +314,7 @@ def critic_stage(
     stale = refresh_outputs(predictions, source, (), record='.inputs.json')  # predictions of another generator are all redone
     items = pair_items(pairs)  # the manifest, read once for the whole stage
     generated = save_predictions(model, items, predictions, device=device, relpaths=critic_photos(items, config), force=bool(stale))
-    refresh_outputs(folder, dict(source, pairs=_pairs_digest(pairs), config=config.to_dict(), pretrained=pretrained), CRITIC_OUTPUTS)
+    refresh_outputs(folder, dict(source, pairs=_pairs_digest(pairs), config={k: v for k, v in config.to_dict().items() if k not in config.no_effect}, pretrained=pretrained), CRITIC_OUTPUTS)
     return pretrain_critic(items, generated, config, folder, pretrained=pretrained, device=device)
 
 def _pairs_digest(pairs:Path|str)->str|None:
